@@ -1,0 +1,27 @@
+# pixmim-plugin: `make install`, `make demo`, `make test` (see README.md).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEMO_DATA := data/demo/shapes
+DEMO_CONFIG := configs/demo/pixmim_vit-tiny-p8_shapes.py
+DEMO_WORK_DIR := work_dirs/demo_pixmim
+PYTEST_ARGS ?=
+
+.PHONY: install demo-data demo test lint
+
+install:
+	VENV=$(VENV) bash tools/install.sh
+
+demo-data: install
+	$(PY) tools/make_demo_data.py --out $(DEMO_DATA)
+
+demo: demo-data
+	$(VENV)/bin/mim train mmpretrain $(DEMO_CONFIG) \
+		--work-dir $(DEMO_WORK_DIR) $(DEMO_ARGS)
+	$(PY) tools/visualize_reconstruction.py $(DEMO_CONFIG) $(DEMO_WORK_DIR) \
+		--out $(DEMO_WORK_DIR)/reconstruction.png
+
+test: install
+	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m flake8 pixmim_plugin tools tests configs

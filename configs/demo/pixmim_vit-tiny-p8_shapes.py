@@ -1,0 +1,19 @@
+# PixMIM on the embedded shapes demo set: mae_vit-tiny-p8_shapes.py with a
+# low-frequency target and Simple Resized Crop, as pixmim_mae_vit-b.py does
+# to mae_vit-b.py. r = 40 is meant for 224 px, so it scales with the input
+# (r = 40 * 64 / 224 = 11.4 bins).
+_base_ = './mae_vit-tiny-p8_shapes.py'
+
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='SimpleResizedCrop', scale=64, padding=4,
+         interpolation='bilinear', backend='pillow'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+
+model = dict(
+    type='PixMIM',
+    target_generator=dict(
+        type='LowFreqTargetGenerator', radius=40, ref_size=224, img_size=64))

@@ -1,0 +1,11 @@
+# MAE ViT-B/16, 800 epochs: the baseline of pixmim_mae_vit-b.py, which
+# differs from this file only in what PixMIM changes.
+_base_ = 'mmpretrain::mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py'
+
+# Importing the plugin also makes auto-resume work on torch >= 2.6.
+custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
+
+# Inheriting across packages tags every inherited dict with `_scope_`, which
+# the runner would pass on to `default_collate` as a keyword.
+train_dataloader = dict(
+    collate_fn=dict(_delete_=True, type='default_collate'))

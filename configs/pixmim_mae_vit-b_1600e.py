@@ -1,0 +1,23 @@
+# PixMIM on MAE, ViT-B/16, 1600 epochs (paper Table 17): MAE's
+# recipe with a low-frequency target (r = 40) and Simple Resized Crop.
+# Baseline: mae_vit-b_1600e.py.
+_base_ = 'mmpretrain::mae/mae_vit-base-p16_8xb512-amp-coslr-1600e_in1k.py'
+
+custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
+
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='SimpleResizedCrop', scale=224, padding=4,
+         interpolation='bilinear', backend='pillow'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(
+    dataset=dict(pipeline=train_pipeline),
+    # see mae_vit-b.py
+    collate_fn=dict(_delete_=True, type='default_collate'))
+
+model = dict(
+    type='PixMIM',
+    target_generator=dict(
+        type='LowFreqTargetGenerator', radius=40, img_size=224))

@@ -1,0 +1,82 @@
+from typing import Dict, List
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+
+COLUMNS = ('original', 'masked', 'target', 'reconstruction')
+
+
+@torch.no_grad()
+def reconstruct(model: torch.nn.Module,
+                inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
+    """Run an MAE-style model (MAE, PixMIM) once and collect its images.
+
+    Args:
+        model: An MAE-family algorithm with ``backbone``, ``neck`` and an
+            ``MAEPretrainHead``; PixMIM's target generator is used if set.
+        inputs (torch.Tensor): Normalised images (N, C, H, W).
+
+    Returns:
+        dict[str, torch.Tensor]: Normalised images (N, C, H, W) under the
+        keys of :data:`COLUMNS`: the input, the input with the masked patches
+        blanked, the reconstruction target, and the prediction (in the
+        target's units: with ``norm_pix`` the per-patch statistics of the
+        target are put back, as MAE's demo does).
+    """
+    head = model.head
+    target = inputs
+    if getattr(model, 'target_generator', None) is not None:
+        target = model.target_generator(inputs)
+    latent, mask, ids_restore = model.backbone(inputs)
+    pred = model.neck(latent, ids_restore).float()  # (N, L, p*p*C)
+    if head.norm_pix:
+        patches = head.patchify(target)  # (N, L, p*p*C)
+        mean = patches.mean(dim=-1, keepdim=True)
+        var = patches.var(dim=-1, keepdim=True)
+        pred = pred * (var + 1.e-6)**.5 + mean
+    mask = mask[..., None].expand_as(pred)  # (N, L, p*p*C), 1 = masked
+    mask = head.unpatchify(mask.contiguous())
+    return dict(
+        original=inputs,
+        masked=inputs * (1 - mask),
+        target=target,
+        reconstruction=head.unpatchify(pred))
+
+
+def _to_uint8(img: torch.Tensor, mean: torch.Tensor,
+              std: torch.Tensor) -> np.ndarray:
+    img = img.float().cpu() * std + mean  # (C, H, W) pixel units
+    return img.clamp(0, 255).round().byte().permute(1, 2, 0).numpy()
+
+
+def save_reconstruction_grid(images: Dict[str, torch.Tensor],
+                             mean: torch.Tensor,
+                             std: torch.Tensor,
+                             path: str,
+                             zoom: int = 3) -> None:
+    """Save one row per image and one column per entry of :data:`COLUMNS`.
+
+    Args:
+        images (dict): The output of :func:`reconstruct`.
+        mean, std (torch.Tensor): The data preprocessor's (C, 1, 1)
+            normalisation, to go back to pixels.
+        path (str): Where to write the PNG.
+        zoom (int): Nearest-neighbour magnification. Defaults to 3.
+    """
+    rows: List[np.ndarray] = []
+    for i in range(len(images['original'])):
+        cells = [_to_uint8(images[k][i], mean.cpu(), std.cpu())
+                 for k in COLUMNS]
+        rows.append(np.concatenate(cells, axis=1))
+    grid = np.concatenate(rows, axis=0)
+    grid = grid.repeat(zoom, axis=0).repeat(zoom, axis=1)
+    header = 14
+    canvas = Image.new('RGB', (grid.shape[1], grid.shape[0] + header),
+                       'white')
+    canvas.paste(Image.fromarray(grid), (0, header))
+    draw = ImageDraw.Draw(canvas)
+    cell_w = grid.shape[1] // len(COLUMNS)
+    for j, name in enumerate(COLUMNS):
+        draw.text((j * cell_w + 4, 1), name, fill='black')
+    canvas.save(path)

@@ -1,0 +1,175 @@
+"""A deterministic, laptop-sized dataset whose classes are object *shapes*.
+
+Every image shows one object of a known shape on a background; the
+textures and colours of object and background are drawn independently of
+the class, so only the shape tells the classes apart. A model that
+classifies these images well has learnt shape, not texture, which makes the
+set a small probe of the shape bias PixMIM is about.
+
+:func:`render_image` draws one image from a seed and returns the per-object
+masks and boxes with it; :func:`write_imagenet_layout` writes a split in
+mmpretrain's ImageNet layout together with those annotations, which the
+detection and segmentation demo sets are derived from.
+"""
+import json
+import math
+import os
+import os.path as osp
+from typing import Dict, List, Sequence, Tuple
+
+import numpy as np
+from PIL import Image
+
+CLASSES = ('circle', 'ring', 'square', 'triangle', 'star', 'cross',
+           'crescent', 'ellipse')
+SIZES = ((80, 96), (96, 80), (88, 88), (72, 104))  # (H, W)
+TEXTURES = ('solid', 'stripes', 'checker', 'noise', 'dots')
+
+
+def _regular_polygon(r: np.ndarray, theta: np.ndarray, n: int) -> np.ndarray:
+    """Inside a regular n-gon of circumradius 1, in polar coordinates."""
+    sector = 2 * math.pi / n
+    edge = math.cos(math.pi / n) / np.cos(np.mod(theta, sector) - sector / 2)
+    return r < edge
+
+
+def shape_mask(name: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Boolean mask of shape ``name`` in normalised object coordinates
+    (``x, y`` in [-1, 1] cover the object's box before rotation)."""
+    r = np.hypot(x, y)
+    theta = np.arctan2(y, x)
+    if name == 'circle':
+        return r < 0.95
+    if name == 'ring':
+        return (r < 0.95) & (r > 0.55)
+    if name == 'square':
+        return np.maximum(np.abs(x), np.abs(y)) < 0.75
+    if name == 'triangle':
+        return _regular_polygon(r, theta + math.pi / 2, 3) & (r < 1)
+    if name == 'star':
+        sector = 2 * math.pi / 5
+        tooth = np.abs(np.mod(theta, sector) / sector - 0.5) * 2
+        return r < 0.4 + 0.6 * tooth
+    if name == 'cross':
+        ax, ay = np.abs(x), np.abs(y)
+        return ((ax < 0.3) & (ay < 0.9)) | ((ay < 0.3) & (ax < 0.9))
+    if name == 'crescent':
+        return (r < 0.9) & (np.hypot(x - 0.45, y) > 0.7)
+    if name == 'ellipse':
+        return (x / 0.95)**2 + (y / 0.5)**2 < 1
+    raise ValueError(f'unknown shape {name!r}; known: {CLASSES}')
+
+
+def _texture(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """A random texture in two random colours, float (h, w, 3) in [0, 1]."""
+    colours = rng.uniform(0, 1, (2, 3))
+    kind = TEXTURES[rng.integers(len(TEXTURES))]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    if kind == 'solid':
+        t = np.zeros((h, w), np.float32)
+    elif kind == 'stripes':
+        angle, period = rng.uniform(0, math.pi), rng.uniform(3, 10)
+        phase = (xx * math.cos(angle) + yy * math.sin(angle)) / period
+        t = (np.mod(phase, 1) < 0.5).astype(np.float32)
+    elif kind == 'checker':
+        cell = rng.integers(3, 9)
+        t = ((xx // cell + yy // cell) % 2).astype(np.float32)
+    elif kind == 'noise':
+        coarse = rng.uniform(0, 1, (h // 4 + 2, w // 4 + 2))
+        t = np.asarray(
+            Image.fromarray(coarse.astype(np.float32)).resize(
+                (w, h), Image.BILINEAR))
+    else:  # dots
+        period = rng.uniform(4, 9)
+        t = (np.hypot(np.mod(xx, period) - period / 2,
+                      np.mod(yy, period) - period / 2) < period / 4)
+        t = t.astype(np.float32)
+    return colours[0] * (1 - t[..., None]) + colours[1] * t[..., None]
+
+
+def render_image(seed: int,
+                 label: int,
+                 size: Tuple[int, int] = None) -> Tuple[np.ndarray, Dict]:
+    """Draw one image of class ``label``, deterministically from ``seed``.
+
+    Args:
+        seed (int): Seed of everything random in this image.
+        label (int): Index into :data:`CLASSES`.
+        size (tuple[int, int], optional): ``(H, W)``; drawn from
+            :data:`SIZES` when None.
+
+    Returns:
+        tuple: ``img`` uint8 (H, W, 3) RGB, and ``obj``, a dict with
+        ``label``, ``mask`` bool (H, W) and ``bbox`` ``[x0, y0, x1, y1]``
+        (pixel edges, exclusive end).
+    """
+    rng = np.random.default_rng(seed)
+    h, w = size or SIZES[rng.integers(len(SIZES))]
+    radius = rng.uniform(0.25, 0.42) * min(h, w)
+    cx = rng.uniform(radius, w - radius)
+    cy = rng.uniform(radius, h - radius)
+    angle = rng.uniform(0, 2 * math.pi)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32) + 0.5
+    dx, dy = (xx - cx) / radius, (yy - cy) / radius
+    x = dx * math.cos(angle) + dy * math.sin(angle)
+    y = -dx * math.sin(angle) + dy * math.cos(angle)
+    mask = shape_mask(CLASSES[label], x, y)
+    background, foreground = _texture(rng, h, w), _texture(rng, h, w)
+    img = np.where(mask[..., None], foreground, background)
+    img = np.clip(img * 255 + 0.5, 0, 255).astype(np.uint8)
+    ys, xs = np.nonzero(mask)
+    bbox = [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1]
+    return img, dict(label=label, mask=mask, bbox=bbox)
+
+
+def mask_to_rle(mask: np.ndarray) -> Dict:
+    """COCO's uncompressed RLE of a boolean mask (column-major runs,
+    starting with a run of zeros)."""
+    flat = np.asfortranarray(mask).reshape(-1, order='F').astype(np.int8)
+    change = np.flatnonzero(np.diff(flat)) + 1
+    bounds = np.concatenate([[0], change, [flat.size]])
+    counts = np.diff(bounds).tolist()
+    if flat[0]:
+        counts = [0] + counts
+    return dict(size=list(mask.shape), counts=counts)
+
+
+def write_imagenet_layout(root: str,
+                          split: str,
+                          per_class: int,
+                          seed: int = 0,
+                          classes: Sequence[str] = CLASSES) -> List[Dict]:
+    """Write ``root/<split>/<class>/*.JPEG``, ``root/meta/<split>.txt`` and
+    ``root/meta/<split>_objects.json`` (masks as COCO RLE, boxes).
+
+    Returns:
+        list[dict]: One record per image: ``file``, ``label``, ``bbox``,
+        ``segmentation``, ``height``, ``width``.
+    """
+    split_seed = {'train': 0, 'val': 1, 'test': 2}.get(split, 3)
+    records, lines = [], []
+    for label, name in enumerate(classes):
+        os.makedirs(osp.join(root, split, name), exist_ok=True)
+        for i in range(per_class):
+            img_seed = [seed, split_seed, label, i]
+            img, obj = render_image(
+                int(np.random.SeedSequence(img_seed).generate_state(1)[0]),
+                CLASSES.index(name))
+            file = f'{name}/{name}_{i:05d}.JPEG'
+            Image.fromarray(img).save(
+                osp.join(root, split, file), quality=90)
+            lines.append(f'{file} {label}')
+            records.append(
+                dict(
+                    file=file,
+                    label=label,
+                    height=img.shape[0],
+                    width=img.shape[1],
+                    bbox=obj['bbox'],
+                    segmentation=mask_to_rle(obj['mask'])))
+    os.makedirs(osp.join(root, 'meta'), exist_ok=True)
+    with open(osp.join(root, 'meta', f'{split}.txt'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    with open(osp.join(root, 'meta', f'{split}_objects.json'), 'w') as f:
+        json.dump(dict(classes=list(classes), images=records), f)
+    return records

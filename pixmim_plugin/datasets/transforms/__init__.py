@@ -1,0 +1,3 @@
+from .simple_resized_crop import SimpleResizedCrop
+
+__all__ = ['SimpleResizedCrop']

@@ -1,0 +1,246 @@
+"""The one home of the frequency math: integer frequency grids, disc masks
+and exact low-pass / high-pass filters.
+
+Conventions (shared by PixMIM's target, MFM and the analysis tools):
+
+* Frequencies are integer offsets ``(u, v)`` from the zero frequency of an
+  ``H x W`` DFT, in FFT order (``0, 1, ..., -1``), so no ``fftshift`` is ever
+  needed and the zero frequency sits exactly on the grid.
+* A disc of radius ``r`` is ``u^2 + v^2 <= r^2`` (``inclusive=True``, PixMIM,
+  boundary kept) or ``u^2 + v^2 < r^2`` (``inclusive=False``, MFM).
+* All transforms run in float32, also under autocast: half-precision FFTs
+  either fail (non power-of-two sizes) or lose the precision the target
+  needs.
+
+The filters are exact: a low-pass keeps precisely the disc's DFT bins. Two
+equivalent formulations are offered and :func:`low_pass` picks one:
+
+* ``'fft'``: a real 2-D FFT, multiply by the half-spectrum mask, inverse.
+* ``'dft'``: a truncated real DFT that only computes the ``2 * floor(r) + 1``
+  cosine and sine components per axis that the disc can reach, as four matrix
+  products. Since the disc is symmetric in ``u`` and in ``v`` separately, the
+  filter acting on a real image is
+  ``P_H^T (M * (P_H x P_W^T)) P_W`` with real bases ``P`` and a 0/1 mask
+  ``M``, which is much cheaper than an FFT when ``r`` is small next to the
+  image (``r = 40`` at 224 px keeps 81 of 224 components per axis).
+"""
+import math
+from functools import lru_cache
+from typing import Sequence, Tuple, Union
+
+import torch
+
+Size = Union[int, Sequence[int]]
+
+
+def to_2tuple(size: Size) -> Tuple[int, int]:
+    """``224 -> (224, 224)``; ``(h, w)`` unchanged."""
+    if isinstance(size, int):
+        return size, size
+    h, w = size
+    return int(h), int(w)
+
+
+def max_radius(size: Size) -> float:
+    """The largest radius a filter on an image of ``size`` may take.
+
+    As in the PixMIM paper, ``r`` lies in ``[0, min(H, W) / 2]``: beyond it
+    the disc would wrap around the shorter axis of the spectrum.
+    """
+    h, w = to_2tuple(size)
+    return min(h, w) / 2
+
+
+def check_radius(radius: float,
+                 size: Size = None,
+                 name: str = 'radius') -> None:
+    """Raise a ``ValueError`` naming ``name`` if ``radius`` is out of range.
+
+    Args:
+        radius (float): The radius in frequency bins.
+        size (int | tuple[int, int], optional): The image size; without it
+            only ``radius >= 0`` is checked.
+        name (str): The parameter name used in the message.
+    """
+    if isinstance(radius, bool) or not isinstance(radius, (int, float)):
+        raise TypeError(f'{name} must be a number, got {radius!r}')
+    if not math.isfinite(radius) or radius < 0:
+        raise ValueError(f'{name} must be a finite number >= 0, got {radius}')
+    if size is not None and radius > max_radius(size):
+        h, w = to_2tuple(size)
+        raise ValueError(
+            f'{name}={radius} is beyond the spectrum of a {h}x{w} image: '
+            f'it must lie in [0, min(H, W) / 2] = [0, {max_radius(size)}]')
+
+
+def frequency_offsets(n: int, device=None) -> torch.Tensor:
+    """Integer offsets of the ``n`` DFT bins from the zero frequency, in FFT
+    order: ``[0, 1, ..., ceil(n/2) - 1, -floor(n/2), ..., -1]``."""
+    k = torch.arange(n, device=device)
+    return torch.where(k < (n + 1) // 2, k, k - n)
+
+
+def squared_radius(size: Size, device=None) -> torch.Tensor:
+    """``u^2 + v^2`` for every bin of an ``H x W`` DFT, int64, (H, W)."""
+    h, w = to_2tuple(size)
+    u = frequency_offsets(h, device)
+    v = frequency_offsets(w, device)
+    return u[:, None]**2 + v[None, :]**2
+
+
+@lru_cache(maxsize=64)
+def _disc_mask(h: int, w: int, radius: float, inclusive: bool,
+               device: torch.device) -> torch.Tensor:
+    r2 = squared_radius((h, w), device).double()
+    rr = float(radius)**2
+    return r2 <= rr if inclusive else r2 < rr
+
+
+def disc_mask(size: Size,
+              radius: float,
+              inclusive: bool = True,
+              device=None) -> torch.Tensor:
+    """Boolean (H, W) mask of the DFT bins inside the disc of ``radius``.
+
+    Args:
+        size (int | tuple[int, int]): The image size ``(H, W)``.
+        radius (float): The radius in frequency bins.
+        inclusive (bool): Keep the boundary ``u^2 + v^2 = r^2`` (PixMIM)
+            or not (MFM). Defaults to True.
+        device: Where the mask lives. Cached per size, radius and device.
+
+    Returns:
+        torch.Tensor: bool (H, W) in FFT order (zero frequency at ``[0, 0]``).
+    """
+    h, w = to_2tuple(size)
+    return _disc_mask(h, w, float(radius), inclusive, torch.device(device or
+                                                                   'cpu'))
+
+
+def _axis_components(n: int, radius: float) -> torch.Tensor:
+    """Frequencies ``0..k`` an axis of length ``n`` needs, ``k=floor(r)``."""
+    return torch.arange(min(int(math.floor(radius)), n // 2) + 1)
+
+
+@lru_cache(maxsize=64)
+def _real_basis(n: int, radius: float, device: torch.device) -> torch.Tensor:
+    """Orthonormal real DFT rows reaching frequency ``floor(radius)``.
+
+    Rows are ``sqrt(w_u / n) cos(2 pi u t / n)`` for ``u = 0..k`` then
+    ``sqrt(w_u / n) sin(2 pi u t / n)`` for the ``u`` whose sine is not
+    identically zero, with ``w_u = 1`` for the zero and Nyquist frequency
+    (one bin) and 2 otherwise (bins ``u`` and ``-u``). float32, (K, n).
+    """
+    u = _axis_components(n, radius).double()
+    t = torch.arange(n, dtype=torch.float64)
+    single = (u == 0) | (2 * u == n)
+    weight = torch.where(single, 1.0, 2.0) / n
+    phase = 2 * math.pi * torch.outer(u, t) / n
+    cos = weight.sqrt()[:, None] * torch.cos(phase)
+    sin = (weight.sqrt()[:, None] * torch.sin(phase))[~single]
+    return torch.cat([cos, sin]).float().to(device)
+
+
+@lru_cache(maxsize=64)
+def _basis_mask(h: int, w: int, radius: float, inclusive: bool,
+                device: torch.device) -> torch.Tensor:
+    """The disc in the (cos, sin) x (cos, sin) component layout of
+    :func:`_real_basis`, float32 (K_h, K_w)."""
+
+    def offsets(n: int) -> torch.Tensor:
+        u = _axis_components(n, radius)
+        single = (u == 0) | (2 * u == n)
+        return torch.cat([u, u[~single]]).double()
+
+    u, v = offsets(h), offsets(w)
+    r2 = u[:, None]**2 + v[None, :]**2
+    rr = float(radius)**2
+    keep = r2 <= rr if inclusive else r2 < rr
+    return keep.float().to(device)
+
+
+def _low_pass_dft(x: torch.Tensor, radius: float,
+                  inclusive: bool) -> torch.Tensor:
+    h, w = x.shape[-2:]
+    p_h = _real_basis(h, radius, x.device)  # (Kh, H)
+    p_w = _real_basis(w, radius, x.device)  # (Kw, W)
+    mask = _basis_mask(h, w, radius, inclusive, x.device)  # (Kh, Kw)
+    coeffs = p_h @ (x @ p_w.T)  # (..., Kh, Kw)
+    coeffs = coeffs * mask
+    return (p_h.T @ coeffs) @ p_w  # (..., H, W)
+
+
+def _low_pass_fft(x: torch.Tensor, radius: float,
+                  inclusive: bool) -> torch.Tensor:
+    h, w = x.shape[-2:]
+    half = disc_mask((h, w), radius, inclusive, x.device)[:, :w // 2 + 1]
+    spectrum = torch.fft.rfft2(x)  # (..., H, W // 2 + 1)
+    return torch.fft.irfft2(spectrum * half, s=(h, w))
+
+
+def choose_method(size: Size, radius: float, device=None) -> str:
+    """Pick the cheaper exact formulation, ``'dft'`` or ``'fft'``.
+
+    The truncated DFT costs about ``2 * H * W * (K_h + K_w)`` multiply-adds
+    per channel, ``K = 2 * floor(r) + 1``; a real FFT pair costs about
+    ``5 * H * W * log2(H * W) / 2``, but matrix products run several times
+    closer to the machine's peak, which the factor 4 below accounts for
+    (measured with ``tools/benchmark.py``). On CUDA the FFT is used, since
+    float32 matrix products there may run in TF32 and lose exactness.
+    """
+    if torch.device(device or 'cpu').type != 'cpu':
+        return 'fft'
+    h, w = to_2tuple(size)
+    k = 2 * math.floor(radius) + 1
+    dft_cost = 2 * h * w * (min(k, h) + min(k, w))
+    fft_cost = 4 * 5 * h * w * math.log2(h * w) / 2
+    return 'dft' if dft_cost < fft_cost else 'fft'
+
+
+def low_pass(x: torch.Tensor,
+             radius: float,
+             inclusive: bool = True,
+             method: str = 'auto') -> torch.Tensor:
+    """Ideal circular low-pass filter over the last two dimensions.
+
+    Keeps exactly the DFT bins inside the disc of ``radius`` (see
+    :func:`disc_mask`) and transforms back; the result is real by symmetry,
+    no magnitude is taken. The zero frequency is always kept, so the filter
+    commutes with any per-channel affine normalisation.
+
+    Args:
+        x (torch.Tensor): Real images (..., H, W), any float dtype.
+        radius (float): Radius in frequency bins, ``0 <= r <= min(H, W)/2``.
+        inclusive (bool): Keep the boundary of the disc. Defaults to True.
+        method (str): ``'auto'``, ``'dft'`` or ``'fft'``. Defaults to
+            ``'auto'`` (see :func:`choose_method`).
+
+    Returns:
+        torch.Tensor: float32 (..., H, W).
+    """
+    if x.dim() < 2:
+        raise ValueError(f'low_pass expects (..., H, W), got {x.shape}')
+    check_radius(radius, x.shape[-2:])
+    if method == 'auto':
+        method = choose_method(x.shape[-2:], radius, x.device)
+    if method not in ('dft', 'fft'):
+        raise ValueError(f"method must be 'auto', 'dft' or 'fft', got "
+                         f'{method!r}')
+    with torch.autocast(x.device.type, enabled=False):
+        x = x.float()
+        if method == 'dft':
+            return _low_pass_dft(x, radius, inclusive)
+        return _low_pass_fft(x, radius, inclusive)
+
+
+def high_pass(x: torch.Tensor,
+              radius: float,
+              inclusive: bool = True,
+              method: str = 'auto') -> torch.Tensor:
+    """The complement of :func:`low_pass`: keeps the bins outside the disc.
+
+    Same arguments as :func:`low_pass`; the disc itself (with its boundary
+    when ``inclusive``) is removed.
+    """
+    with torch.autocast(x.device.type, enabled=False):
+        return x.float() - low_pass(x, radius, inclusive, method)

@@ -1,0 +1,2 @@
+from .algorithms import *  # noqa: F401,F403
+from .target_generators import *  # noqa: F401,F403

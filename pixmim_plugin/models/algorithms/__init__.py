@@ -1,0 +1,3 @@
+from .pixmim import PixMIM, TargetGeneratorMixin
+
+__all__ = ['PixMIM', 'TargetGeneratorMixin']

@@ -1,0 +1,62 @@
+import json
+import os.path as osp
+
+import numpy as np
+from PIL import Image
+
+from pixmim_plugin.datasets import demo_shapes
+
+
+def decode_rle(rle):
+    h, w = rle['size']
+    flat = np.zeros(h * w, bool)
+    pos, value = 0, False
+    for count in rle['counts']:
+        flat[pos:pos + count] = value
+        pos, value = pos + count, not value
+    return flat.reshape((h, w), order='F')
+
+
+def test_render_is_deterministic_and_consistent():
+    a, obj_a = demo_shapes.render_image(7, 3)
+    b, obj_b = demo_shapes.render_image(7, 3)
+    assert np.array_equal(a, b) and np.array_equal(obj_a['mask'],
+                                                   obj_b['mask'])
+    ys, xs = np.nonzero(obj_a['mask'])
+    assert obj_a['bbox'] == [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]
+    assert a.shape[:2] in demo_shapes.SIZES
+
+
+def test_rle_round_trip():
+    _, obj = demo_shapes.render_image(3, 6)
+    rle = demo_shapes.mask_to_rle(obj['mask'])
+    assert sum(rle['counts']) == obj['mask'].size
+    assert np.array_equal(decode_rle(rle), obj['mask'])
+
+
+def test_imagenet_layout(tmp_path):
+    root = str(tmp_path)
+    demo_shapes.write_imagenet_layout(root, 'val', per_class=2)
+    lines = open(osp.join(root, 'meta', 'val.txt')).read().split('\n')
+    lines = [line for line in lines if line]
+    assert len(lines) == 2 * len(demo_shapes.CLASSES)
+    file, label = lines[0].rsplit(' ', 1)
+    assert osp.isfile(osp.join(root, 'val', file)) and label == '0'
+    objects = json.load(open(osp.join(root, 'meta', 'val_objects.json')))
+    record = objects['images'][5]
+    img = Image.open(osp.join(root, 'val', record['file']))
+    assert img.size == (record['width'], record['height'])
+    mask = decode_rle(record['segmentation'])
+    assert mask.shape == (record['height'], record['width'])
+    assert objects['classes'] == list(demo_shapes.CLASSES)
+
+
+def test_textures_do_not_reveal_the_class():
+    # The mean colour of an image carries no class information: per-class
+    # means of the average colour stay close to the overall mean.
+    colours = np.array([[
+        demo_shapes.render_image(1000 * c + i, c)[0].mean((0, 1))
+        for i in range(40)
+    ] for c in range(len(demo_shapes.CLASSES))])  # (classes, 40, 3)
+    spread = np.abs(colours.mean(1) - colours.mean((0, 1))).max()
+    assert spread < 25  # on a 0-255 scale; within-class std is about 40

@@ -1,0 +1,88 @@
+import numpy as np
+import pytest
+import torch
+from conftest import low_pass_reference
+
+from pixmim_plugin import frequency
+
+SIZES_RADII = [
+    ((224, 224), 40),  # the paper's setting
+    ((32, 48), 10),  # non-square
+    ((31, 17), 5),  # odd, odd
+    ((17, 30), 8.5),  # odd, even, radius at the limit min(H, W)/2
+    ((16, 16), 8),  # Nyquist bins inside the disc
+    ((20, 20), 5),  # (3, 4) and (5, 0) lie exactly on the circle
+    ((9, 12), 0),  # zero frequency only
+]
+
+
+@pytest.mark.parametrize('method', ['dft', 'fft'])
+@pytest.mark.parametrize('inclusive', [True, False])
+@pytest.mark.parametrize('size,radius', SIZES_RADII)
+def test_low_pass_matches_float64_dft(rng, size, radius, inclusive, method):
+    x = rng.standard_normal((2, 3) + size).astype(np.float32)
+    out = frequency.low_pass(torch.from_numpy(x), radius, inclusive, method)
+    assert out.dtype == torch.float32 and out.shape == x.shape
+    expected = low_pass_reference(x, radius, inclusive)
+    np.testing.assert_allclose(out.numpy(), expected, atol=1e-4, rtol=0)
+
+
+def test_boundary_bins_follow_inclusive():
+    # A pure cosine at frequency (3, 4) has |f| = 5: kept by the inclusive
+    # disc of radius 5 and removed by the strict one.
+    h, w = 20, 24
+    yy, xx = np.mgrid[0:h, 0:w]
+    wave = np.cos(2 * np.pi * (3 * yy / h + 4 * xx / w)).astype(np.float32)
+    x = torch.from_numpy(wave)
+    for method in ('dft', 'fft'):
+        kept = frequency.low_pass(x, 5, inclusive=True, method=method)
+        gone = frequency.low_pass(x, 5, inclusive=False, method=method)
+        np.testing.assert_allclose(kept.numpy(), wave, atol=1e-5)
+        np.testing.assert_allclose(gone.numpy(), 0, atol=1e-5)
+
+
+def test_disc_mask_counts_lattice_points():
+    # Gauss circle problem: lattice points with u^2 + v^2 <= 25 are 81, with
+    # u^2 + v^2 < 25 are 69 (the 12 points on the circle excluded).
+    assert frequency.disc_mask(64, 5).sum() == 81
+    assert frequency.disc_mask(64, 5, inclusive=False).sum() == 69
+    mask = frequency.disc_mask((8, 6), 1)
+    assert mask[0, 0] and mask[1, 0] and mask[-1, 0] and mask[0, -1]
+    assert not mask[1, 1]
+
+
+def test_high_pass_is_the_complement(rng):
+    x = rng.standard_normal((3, 28, 28)).astype(np.float32)
+    out = frequency.high_pass(torch.from_numpy(x), 6, inclusive=False)
+    expected = x - low_pass_reference(x, 6, inclusive=False)
+    np.testing.assert_allclose(out.numpy(), expected, atol=1e-4)
+
+
+@pytest.mark.parametrize('dtype', [torch.float16, torch.bfloat16])
+def test_half_precision_inputs_are_filtered_in_float32(rng, dtype):
+    x = torch.from_numpy(rng.standard_normal((2, 3, 56, 40))).to(dtype)
+    expected = low_pass_reference(x.double().numpy(), 10)
+    for method in ('dft', 'fft'):
+        with torch.autocast('cpu', dtype=torch.bfloat16):
+            out = frequency.low_pass(x, 10, method=method)
+        assert out.dtype == torch.float32
+        np.testing.assert_allclose(out.numpy(), expected, atol=1e-4)
+
+
+def test_choose_method_prefers_truncation_for_small_radius():
+    assert frequency.choose_method(224, 40) == 'dft'
+    assert frequency.choose_method(224, 112) == 'fft'
+    assert frequency.choose_method(224, 40, 'cuda') == 'fft'
+
+
+@pytest.mark.parametrize('radius', [-1, 8.5, float('nan'), float('inf')])
+def test_radius_out_of_range_is_rejected(radius):
+    with pytest.raises(ValueError, match='radius'):
+        frequency.low_pass(torch.zeros(1, 16, 17), radius)
+
+
+def test_rank_and_method_are_checked():
+    with pytest.raises(ValueError, match=r'\(\.\.\., H, W\)'):
+        frequency.low_pass(torch.zeros(16), 2)
+    with pytest.raises(ValueError, match='method'):
+        frequency.low_pass(torch.zeros(8, 8), 2, method='dct')

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# One-command install of the pixmim-plugin stack into ./.venv (see README).
+#
+# Idempotent: every step first checks whether its result is already there.
+# Environment knobs:
+#   PYTHON=python3.11      interpreter used to create the venv
+#   VENV=.venv             where the venv lives
+#   USE_SYSTEM_TORCH=1     create the venv with --system-site-packages and keep
+#                          the torch/torchvision already installed there
+#   MMCV_CACHE=~/.cache/pixmim-plugin/mmcv   where built mmcv wheels are kept,
+#                          in one sub-folder per torch version + CUDA version
+#   MAX_JOBS=N             parallel compile jobs for mmcv's C++/CUDA ops
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PYTHON="${PYTHON:-python3.11}"
+VENV="${VENV:-$ROOT/.venv}"
+MMCV_CACHE="${MMCV_CACHE:-$HOME/.cache/pixmim-plugin/mmcv}"
+TORCH_SPEC="torch==2.14.1 torchvision==0.29.1"
+MMCV_VERSION=2.1.0
+OPENMMLAB_SPECS="mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 \
+mmsegmentation==1.2.2 openmim ftfy regex"
+
+say() { printf '\033[1m[install]\033[0m %s\n' "$*"; }
+
+if [ ! -x "$VENV/bin/python" ]; then
+  say "creating virtual environment $VENV with $PYTHON"
+  if [ "${USE_SYSTEM_TORCH:-0}" = 1 ]; then
+    "$PYTHON" -m venv --system-site-packages "$VENV"
+  else
+    "$PYTHON" -m venv "$VENV"
+  fi
+fi
+PY="$VENV/bin/python"
+PIP=("$PY" -m pip --disable-pip-version-check)
+
+# mmcv 2.1.0's setup.py imports pkg_resources, removed in setuptools 81.
+if ! "$PY" -c 'import pkg_resources, wheel' 2>/dev/null; then
+  say "installing build tools (setuptools>=77,<81 for pkg_resources, wheel)"
+  "${PIP[@]}" install -q 'setuptools>=77,<81' wheel ninja
+fi
+
+if [ "${USE_SYSTEM_TORCH:-0}" = 1 ]; then
+  say "using the torch already installed: $("$PY" -c 'import torch; print(torch.__version__)')"
+elif ! "$PY" -c 'import torch, torchvision, sys; sys.exit(torch.__version__.split("+")[0] != "2.14.1")' 2>/dev/null; then
+  say "installing $TORCH_SPEC"
+  "${PIP[@]}" install -q $TORCH_SPEC
+fi
+
+# --- mmcv with its compiled ops -------------------------------------------
+mmcv_ok() {
+  "$PY" - <<'PY' 2>/dev/null
+import mmcv
+from mmcv.ops import RoIAlign, nms  # noqa: F401  (loads the C++ extension)
+assert mmcv.__version__ == '2.1.0'
+PY
+}
+if ! mmcv_ok; then
+  TAG="$("$PY" -c 'import torch; print("torch" + torch.__version__.replace("+", "_") + "-cuda" + str(torch.version.cuda))')"
+  WHEELS="$MMCV_CACHE/$TAG"
+  mkdir -p "$WHEELS"
+  if ! ls "$WHEELS"/mmcv-$MMCV_VERSION-*.whl >/dev/null 2>&1; then
+    say "building mmcv $MMCV_VERSION with ops against $TAG (several minutes)"
+    BUILD="$(mktemp -d)"
+    trap 'rm -rf "$BUILD"' EXIT
+    "${PIP[@]}" download -q --no-deps --no-binary :all: "mmcv==$MMCV_VERSION" -d "$BUILD"
+    tar -xzf "$BUILD"/mmcv-$MMCV_VERSION.tar.gz -C "$BUILD"
+    # torch >= 2.10 headers need C++20; mmcv 2.1.0 hard-codes -std=c++17.
+    sed -i 's/-std=c++17/-std=c++20/g' "$BUILD/mmcv-$MMCV_VERSION/setup.py"
+    if "$PY" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())'; then
+      say "CUDA found: building the CUDA ops too"
+      export FORCE_CUDA=1
+    fi
+    export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"
+    # --no-cache-dir: pip's own wheel cache is not keyed by torch version.
+    "${PIP[@]}" wheel -q --no-deps --no-build-isolation --no-cache-dir \
+      -w "$WHEELS" "$BUILD/mmcv-$MMCV_VERSION"
+  fi
+  say "installing mmcv from $WHEELS"
+  "${PIP[@]}" install -q --no-deps --no-index --no-cache-dir --force-reinstall \
+    "$WHEELS"/mmcv-$MMCV_VERSION-*.whl
+  # mmcv's runtime requirements (it was installed without its deps).
+  "${PIP[@]}" install -q addict mmengine==0.10.7 numpy packaging Pillow pyyaml \
+    yapf opencv-python
+  mmcv_ok || { say "mmcv ops failed to import"; exit 1; }
+fi
+
+# --- OpenMMLab libraries and this package ---------------------------------
+if ! "$PY" -c 'import mmpretrain, mmdet, mmseg, mim, ftfy, regex, pixmim_plugin' 2>/dev/null; then
+  say "installing mmengine, mmpretrain, mmdet, mmsegmentation, openmim"
+  CONSTRAINTS="$(mktemp)"
+  printf 'mmcv==%s\n' "$MMCV_VERSION" > "$CONSTRAINTS"
+  "${PIP[@]}" install -q -c "$CONSTRAINTS" $OPENMMLAB_SPECS
+  say "installing pixmim-plugin (editable) with its test tools"
+  "${PIP[@]}" install -q -c "$CONSTRAINTS" --no-build-isolation -e "$ROOT[tests]"
+  rm -f "$CONSTRAINTS"
+fi
+say "done: $("$PY" -c 'import torch, mmcv, mmpretrain, mmdet, mmseg; print(f"torch {torch.__version__}, mmcv {mmcv.__version__}, mmpretrain {mmpretrain.__version__}, mmdet {mmdet.__version__}, mmseg {mmseg.__version__}")')"
