@@ -12,7 +12,7 @@ setup(
     extras_require={
         'det': ['mmdet>=3.3.0'],
         'seg': ['mmsegmentation>=1.2.2', 'ftfy', 'regex'],
-        'tests': ['pytest', 'pytest-timeout'],
+        'tests': ['pytest', 'pytest-timeout', 'flake8', 'isort', 'yapf'],
     },
     license='Apache License 2.0',
 )

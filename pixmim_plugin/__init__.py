@@ -9,9 +9,9 @@ imports mmdet or mmseg: their parts live in ``pixmim_plugin.det`` and
 """
 from .datasets import *  # noqa: F401,F403
 from .engine import *  # noqa: F401,F403
-from .models import *  # noqa: F401,F403
 from .engine.checkpoint import install_checkpoint_policy
 from .engine.dist import install_cpu_launcher_support
+from .models import *  # noqa: F401,F403
 
 install_checkpoint_policy()
 install_cpu_launcher_support()

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 
-def low_pass_reference(x: np.ndarray, radius: float,
+def low_pass_reference(x: np.ndarray,
+                       radius: float,
                        inclusive: bool = True) -> np.ndarray:
     """Ideal low-pass filter with numpy's float64 complex DFT, independent of
     the plugin: integer offsets from ``np.fft.fftfreq``, full complex

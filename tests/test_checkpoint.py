@@ -18,8 +18,8 @@ def save_training_checkpoint(path):
         dict(
             meta=dict(iter=4, seed=np.int64(0)),
             state_dict=dict(w=torch.ones(2)),
-            message_hub=dict(log_scalars=dict(loss=HistoryBuffer([1.0])))),
-        path)
+            message_hub=dict(log_scalars=dict(
+                loss=HistoryBuffer([1.0], [1])))), path)
 
 
 class Exploit:

@@ -11,9 +11,8 @@ import pixmim_plugin  # noqa: F401
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = sorted(
-    osp.relpath(p, ROOT)
-    for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
-                       recursive=True))
+    osp.relpath(p, ROOT) for p in glob.glob(
+        osp.join(ROOT, 'configs', '**', '*.py'), recursive=True))
 
 # (PixMIM config, its MAE baseline)
 PAIRS = [
@@ -29,7 +28,8 @@ PAIRS = [
 PIXMIM_KEYS = ('model.type', 'model.target_generator', 'train_pipeline',
                'train_dataloader.dataset.pipeline')
 STOCK = {
-    'configs/mae_vit-b.py': 'mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k',
+    'configs/mae_vit-b.py':
+    'mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k',
     'configs/mae_vit-b_300e.py':
     'mae/mae_vit-base-p16_8xb512-amp-coslr-300e_in1k',
     'configs/mae_vit-b_1600e.py':
@@ -54,8 +54,7 @@ def flatten(value, prefix=''):
     out = {}
     for key, sub in items:
         if key != '_scope_':
-            out.update(flatten(sub, f'{prefix}.{key}' if prefix else
-                               str(key)))
+            out.update(flatten(sub, f'{prefix}.{key}' if prefix else str(key)))
     return out
 
 
@@ -78,8 +77,7 @@ def test_config_builds(path):
 
 
 @pytest.mark.parametrize('pixmim,baseline', PAIRS)
-def test_pixmim_differs_from_baseline_only_where_pixmim_does(
-        pixmim, baseline):
+def test_pixmim_differs_from_baseline_only_where_pixmim_does(pixmim, baseline):
     a, b = load(pixmim), load(baseline)
     for key in differing_keys(a, b):
         assert key.startswith(PIXMIM_KEYS), f'{pixmim} changes {key}'
@@ -92,9 +90,11 @@ def test_pixmim_differs_from_baseline_only_where_pixmim_does(
 
 @pytest.mark.parametrize('baseline,stock', sorted(STOCK.items()))
 def test_baselines_are_the_stock_configs(baseline, stock):
-    keys = differing_keys(load(baseline), get_config(f'mmpretrain::{stock}.py'))
-    assert keys <= {'custom_imports.imports.0',
-                    'custom_imports.allow_failed_imports'}, keys
+    keys = differing_keys(
+        load(baseline), get_config(f'mmpretrain::{stock}.py'))
+    assert keys <= {
+        'custom_imports.imports.0', 'custom_imports.allow_failed_imports'
+    }, keys
 
 
 def test_paper_recipe():

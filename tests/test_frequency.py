@@ -72,6 +72,7 @@ def test_half_precision_inputs_are_filtered_in_float32(rng, dtype):
 def test_choose_method_prefers_truncation_for_small_radius():
     assert frequency.choose_method(224, 40) == 'dft'
     assert frequency.choose_method(224, 112) == 'fft'
+    assert frequency.choose_method(64, 25) == 'fft'
     assert frequency.choose_method(224, 40, 'cuda') == 'fft'
 
 

@@ -15,8 +15,8 @@ def build(**kwargs):
 def test_matches_reference_at_any_size(rng, size):
     x = rng.standard_normal((2, 3) + size).astype(np.float32)
     out = build(radius=12)(torch.from_numpy(x))
-    np.testing.assert_allclose(out.numpy(), low_pass_reference(x, 12),
-                               atol=1e-4)
+    np.testing.assert_allclose(
+        out.numpy(), low_pass_reference(x, 12), atol=1e-4)
 
 
 def test_commutes_with_normalisation(rng):
@@ -36,17 +36,15 @@ def test_ref_size_scales_the_radius(rng):
     assert gen.radius_for(112, 150) == pytest.approx(20)
     x = rng.standard_normal((1, 3, 112, 150)).astype(np.float32)
     np.testing.assert_allclose(
-        gen(torch.from_numpy(x)).numpy(), low_pass_reference(x, 20),
-        atol=1e-4)
+        gen(torch.from_numpy(x)).numpy(), low_pass_reference(x, 20), atol=1e-4)
 
 
 def test_fp16_input_gives_float32_target(rng):
     x = torch.from_numpy(rng.standard_normal((2, 3, 32, 32))).half()
     out = build(radius=6)(x)
     assert out.dtype == torch.float32
-    np.testing.assert_allclose(out.numpy(),
-                               low_pass_reference(x.double().numpy(), 6),
-                               atol=1e-4)
+    np.testing.assert_allclose(
+        out.numpy(), low_pass_reference(x.double().numpy(), 6), atol=1e-4)
 
 
 def test_holds_no_state():

@@ -21,8 +21,8 @@ def pixmim_pipeline():
 def test_pixmim_pipeline_packs_a_224_crop(tmp_path):
     path = str(tmp_path / 'img.JPEG')
     Image.fromarray(
-        np.random.default_rng(0).integers(0, 256, (375, 500, 3),
-                                          dtype=np.uint8)).save(path)
+        np.random.default_rng(0).integers(
+            0, 256, (375, 500, 3), dtype=np.uint8)).save(path)
     packed = pixmim_pipeline()(dict(img_path=path))
     assert tuple(packed['inputs'].shape) == (3, 224, 224)
 

@@ -30,32 +30,35 @@ def test_output_size(shape, backend):
 
 def test_input_at_scale_gives_windows_of_reflect_padded_input():
     scale, pad = 16, 4
-    img = np.random.default_rng(1).integers(0, 256, (scale, scale, 3),
-                                            dtype=np.uint8)
+    img = np.random.default_rng(1).integers(
+        0, 256, (scale, scale, 3), dtype=np.uint8)
     padded = np.pad(img, ((pad, pad), (pad, pad), (0, 0)), mode='reflect')
     transform = build(scale=scale, padding=pad)
+    corners = [(top, left) for top in range(2 * pad + 1)
+               for left in range(2 * pad + 1)]
     offsets = set()
-    for seed in range(400):
+    for seed in range(1500):
         out = run(transform, img, seed)['img']
-        found = [(t, l) for t in range(2 * pad + 1)
-                 for l in range(2 * pad + 1)
-                 if np.array_equal(padded[t:t + scale, l:l + scale], out)]
+        found = [(top, left) for top, left in corners
+                 if np.array_equal(padded[top:top + scale,
+                                          left:left + scale], out)]
         assert found, 'output is not a window of the padded input'
         offsets.update(found)
-    assert offsets == {(t, l)
-                       for t in range(2 * pad + 1)
-                       for l in range(2 * pad + 1)}
+    assert offsets == set(corners)
 
 
 @pytest.mark.parametrize('interpolation', ['bilinear', 'bicubic', 'nearest'])
 def test_equals_full_resize_pad_and_crop(interpolation):
     # Reference: PIL resizes the whole image (torchvision's Resize(224)),
     # numpy reflect-pads it, the window is cut at the drawn offset.
-    img = np.random.default_rng(2).integers(0, 256, (150, 200, 3),
-                                            dtype=np.uint8)
+    img = np.random.default_rng(2).integers(
+        0, 256, (150, 200, 3), dtype=np.uint8)
     scale, pad = 60, 4
-    resample = {'bilinear': Image.BILINEAR, 'bicubic': Image.BICUBIC,
-                'nearest': Image.NEAREST}[interpolation]
+    resample = {
+        'bilinear': Image.BILINEAR,
+        'bicubic': Image.BICUBIC,
+        'nearest': Image.NEAREST
+    }[interpolation]
     full = np.asarray(Image.fromarray(img).resize((80, 60), resample))
     padded = np.pad(full, ((pad, pad), (pad, pad), (0, 0)), mode='reflect')
     transform = build(scale=scale, interpolation=interpolation)

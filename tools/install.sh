@@ -19,7 +19,11 @@ MMCV_CACHE="${MMCV_CACHE:-$HOME/.cache/pixmim-plugin/mmcv}"
 TORCH_SPEC="torch==2.14.1 torchvision==0.29.1"
 MMCV_VERSION=2.1.0
 OPENMMLAB_SPECS="mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 \
-mmsegmentation==1.2.2 openmim ftfy regex"
+mmsegmentation==1.2.2 ftfy regex"
+# openmim's own requirements minus opendatalab, whose openxlab dependency pins
+# setuptools 60 (no pkg_resources fix, conflicts with torch), requests and
+# rich; `mim train` never imports it.
+MIM_DEPS="Click colorama model-index pandas requests rich tabulate"
 
 say() { printf '\033[1m[install]\033[0m %s\n' "$*"; }
 
@@ -56,7 +60,12 @@ assert mmcv.__version__ == '2.1.0'
 PY
 }
 if ! mmcv_ok; then
-  TAG="$("$PY" -c 'import torch; print("torch" + torch.__version__.replace("+", "_") + "-cuda" + str(torch.version.cuda))')"
+  if "$PY" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())'; then
+    OPS=cudaops
+  else
+    OPS=cpuops
+  fi
+  TAG="$("$PY" -c 'import torch; print("torch" + torch.__version__.replace("+", "_") + "-cuda" + str(torch.version.cuda))')-$OPS"
   WHEELS="$MMCV_CACHE/$TAG"
   mkdir -p "$WHEELS"
   if ! ls "$WHEELS"/mmcv-$MMCV_VERSION-*.whl >/dev/null 2>&1; then
@@ -67,7 +76,7 @@ if ! mmcv_ok; then
     tar -xzf "$BUILD"/mmcv-$MMCV_VERSION.tar.gz -C "$BUILD"
     # torch >= 2.10 headers need C++20; mmcv 2.1.0 hard-codes -std=c++17.
     sed -i 's/-std=c++17/-std=c++20/g' "$BUILD/mmcv-$MMCV_VERSION/setup.py"
-    if "$PY" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())'; then
+    if [ "$OPS" = cudaops ]; then
       say "CUDA found: building the CUDA ops too"
       export FORCE_CUDA=1
     fi
@@ -89,8 +98,9 @@ fi
 if ! "$PY" -c 'import mmpretrain, mmdet, mmseg, mim, ftfy, regex, pixmim_plugin' 2>/dev/null; then
   say "installing mmengine, mmpretrain, mmdet, mmsegmentation, openmim"
   CONSTRAINTS="$(mktemp)"
-  printf 'mmcv==%s\n' "$MMCV_VERSION" > "$CONSTRAINTS"
-  "${PIP[@]}" install -q -c "$CONSTRAINTS" $OPENMMLAB_SPECS
+  printf 'mmcv==%s\nsetuptools>=77,<81\n' "$MMCV_VERSION" > "$CONSTRAINTS"
+  "${PIP[@]}" install -q -c "$CONSTRAINTS" $OPENMMLAB_SPECS $MIM_DEPS
+  "${PIP[@]}" install -q --no-deps openmim
   say "installing pixmim-plugin (editable) with its test tools"
   "${PIP[@]}" install -q -c "$CONSTRAINTS" --no-build-isolation -e "$ROOT[tests]"
   rm -f "$CONSTRAINTS"

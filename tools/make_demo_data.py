@@ -21,7 +21,7 @@ def main() -> None:
         return
     start = time.time()
     for split, n in (('train', args.train_per_class), ('val',
-                                                        args.val_per_class)):
+                                                       args.val_per_class)):
         records = write_imagenet_layout(args.out, split, n, args.seed)
         print(f'{split}: {len(records)} images')
     print(f'wrote {args.out} in {time.time() - start:.1f}s')

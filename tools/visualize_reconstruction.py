@@ -26,8 +26,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config')
     parser.add_argument('checkpoint', help='a checkpoint or a work_dir')
     parser.add_argument('--out', default='reconstruction.png')
-    parser.add_argument('--images', nargs='*', help='image files; by '
-                        'default the first of each class of the val split')
+    parser.add_argument(
+        '--images',
+        nargs='*',
+        help='image files; by '
+        'default the first of each class of the val split')
     parser.add_argument('--num', type=int, default=8)
     parser.add_argument('--seed', type=int, default=0, help='of the masks')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
@@ -45,6 +48,8 @@ def main() -> None:
         checkpoint = find_latest_checkpoint(checkpoint)
         if checkpoint is None:
             raise FileNotFoundError(f'no checkpoint in {args.checkpoint}')
+    if cfg.get('data_preprocessor'):  # as the Runner does
+        cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     model = MODELS.build(cfg.model).eval()
     with trusted_checkpoint_dir(osp.dirname(osp.abspath(checkpoint))):
         load_checkpoint(model, checkpoint, map_location='cpu')
@@ -62,7 +67,7 @@ def main() -> None:
         dataset_cfg.update(split='val', pipeline=[])
         data = DATASETS.build(dataset_cfg)
         seen, files = set(), []
-        for info in data.data_list:
+        for info in map(data.get_data_info, range(len(data))):
             if info['gt_label'] not in seen:
                 seen.add(info['gt_label'])
                 files.append(info['img_path'])

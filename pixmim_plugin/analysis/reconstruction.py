@@ -20,9 +20,10 @@ def reconstruct(model: torch.nn.Module,
     Returns:
         dict[str, torch.Tensor]: Normalised images (N, C, H, W) under the
         keys of :data:`COLUMNS`: the input, the input with the masked patches
-        blanked, the reconstruction target, and the prediction (in the
-        target's units: with ``norm_pix`` the per-patch statistics of the
-        target are put back, as MAE's demo does).
+        blanked, the reconstruction target, and the prediction on the
+        masked patches with the target on the visible ones (the loss ignores
+        visible patches). With ``norm_pix`` the per-patch statistics of the
+        target are put back into the prediction, as MAE's demo does.
     """
     head = model.head
     target = inputs
@@ -41,7 +42,7 @@ def reconstruct(model: torch.nn.Module,
         original=inputs,
         masked=inputs * (1 - mask),
         target=target,
-        reconstruction=head.unpatchify(pred))
+        reconstruction=head.unpatchify(pred) * mask + target * (1 - mask))
 
 
 def _to_uint8(img: torch.Tensor, mean: torch.Tensor,
@@ -66,14 +67,14 @@ def save_reconstruction_grid(images: Dict[str, torch.Tensor],
     """
     rows: List[np.ndarray] = []
     for i in range(len(images['original'])):
-        cells = [_to_uint8(images[k][i], mean.cpu(), std.cpu())
-                 for k in COLUMNS]
+        cells = [
+            _to_uint8(images[k][i], mean.cpu(), std.cpu()) for k in COLUMNS
+        ]
         rows.append(np.concatenate(cells, axis=1))
     grid = np.concatenate(rows, axis=0)
     grid = grid.repeat(zoom, axis=0).repeat(zoom, axis=1)
     header = 14
-    canvas = Image.new('RGB', (grid.shape[1], grid.shape[0] + header),
-                       'white')
+    canvas = Image.new('RGB', (grid.shape[1], grid.shape[0] + header), 'white')
     canvas.paste(Image.fromarray(grid), (0, header))
     draw = ImageDraw.Draw(canvas)
     cell_w = grid.shape[1] // len(COLUMNS)

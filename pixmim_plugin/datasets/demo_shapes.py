@@ -20,8 +20,8 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 from PIL import Image
 
-CLASSES = ('circle', 'ring', 'square', 'triangle', 'star', 'cross',
-           'crescent', 'ellipse')
+CLASSES = ('circle', 'ring', 'square', 'triangle', 'star', 'cross', 'crescent',
+           'ellipse')
 SIZES = ((80, 96), (96, 80), (88, 88), (72, 104))  # (H, W)
 TEXTURES = ('solid', 'stripes', 'checker', 'noise', 'dots')
 
@@ -77,12 +77,14 @@ def _texture(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     elif kind == 'noise':
         coarse = rng.uniform(0, 1, (h // 4 + 2, w // 4 + 2))
         t = np.asarray(
-            Image.fromarray(coarse.astype(np.float32)).resize(
-                (w, h), Image.BILINEAR))
+            Image.fromarray(coarse.astype(np.float32)).resize((w, h),
+                                                              Image.BILINEAR))
     else:  # dots
         period = rng.uniform(4, 9)
-        t = (np.hypot(np.mod(xx, period) - period / 2,
-                      np.mod(yy, period) - period / 2) < period / 4)
+        t = (
+            np.hypot(
+                np.mod(xx, period) - period / 2,
+                np.mod(yy, period) - period / 2) < period / 4)
         t = t.astype(np.float32)
     return colours[0] * (1 - t[..., None]) + colours[1] * t[..., None]
 
@@ -156,8 +158,7 @@ def write_imagenet_layout(root: str,
                 int(np.random.SeedSequence(img_seed).generate_state(1)[0]),
                 CLASSES.index(name))
             file = f'{name}/{name}_{i:05d}.JPEG'
-            Image.fromarray(img).save(
-                osp.join(root, split, file), quality=90)
+            Image.fromarray(img).save(osp.join(root, split, file), quality=90)
             lines.append(f'{file} {label}')
             records.append(
                 dict(

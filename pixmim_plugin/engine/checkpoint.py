@@ -41,8 +41,9 @@ def _real(path: str) -> str:
 
 def is_trusted(filename: str) -> bool:
     """Whether ``filename`` lies in a trusted directory."""
-    env = [d for d in os.environ.get(ENV_TRUSTED_DIRS, '').split(os.pathsep)
-           if d]
+    env = [
+        d for d in os.environ.get(ENV_TRUSTED_DIRS, '').split(os.pathsep) if d
+    ]
     path = _real(filename)
     for directory in _trusted_dirs + env:
         directory = _real(directory)

@@ -45,10 +45,12 @@ def shorter_edge_size(h: int, w: int, scale: int) -> Tuple[int, int]:
 
 @TRANSFORMS.register_module()
 class SimpleResizedCrop(BaseTransform):
-    """Simple Resized Crop (SRC) of `PixMIM <https://arxiv.org/abs/2303.02416>`_
-    and DeiT III: resize the shorter edge to ``scale``, reflect-pad
-    ``padding`` pixels on every side and crop a uniformly random
-    ``scale x scale`` window. Flip with a ``RandomFlip`` after it.
+    """Simple Resized Crop (SRC) of PixMIM and DeiT III.
+
+    As in `PixMIM <https://arxiv.org/abs/2303.02416>`_: resize the shorter
+    edge to ``scale``, reflect-pad ``padding`` pixels on every side and crop
+    a uniformly random ``scale x scale`` window. Flip with a ``RandomFlip``
+    after it.
 
     Only the part of the resized image that the window covers is computed
     (the output equals resizing the whole image, padding and cropping), so
@@ -103,8 +105,8 @@ class SimpleResizedCrop(BaseTransform):
         return top, left
 
     def _resize_region(self, img: np.ndarray, size: Tuple[int, int],
-                       rows: Tuple[int, int],
-                       cols: Tuple[int, int]) -> np.ndarray:
+                       rows: Tuple[int, int], cols: Tuple[int,
+                                                          int]) -> np.ndarray:
         """``resize(img, size)[rows[0]:rows[1], cols[0]:cols[1]]``."""
         (h, w), (new_h, new_w) = img.shape[:2], size
         (r0, r1), (c0, c1) = rows, cols
@@ -128,8 +130,8 @@ class SimpleResizedCrop(BaseTransform):
         planes = img.reshape(h, w, -1).astype(np.float32)
         out = np.stack([
             np.asarray(
-                Image.fromarray(planes[..., c]).resize(out_size, resample,
-                                                       box=box))
+                Image.fromarray(planes[..., c]).resize(
+                    out_size, resample, box=box))
             for c in range(planes.shape[2])
         ], -1)
         if np.issubdtype(img.dtype, np.integer):

@@ -55,8 +55,8 @@ class LowFreqTargetGenerator(BaseModule):
         self.method = method
         self.img_size = None if img_size is None else to_2tuple(img_size)
         if self.img_size is not None:
-            check_radius(self.radius_for(*self.img_size), self.img_size,
-                         name='radius')
+            check_radius(
+                self.radius_for(*self.img_size), self.img_size, name='radius')
 
     def radius_for(self, h: int, w: int) -> float:
         """The radius used on an ``h x w`` input."""

@@ -1,0 +1,328 @@
+"""Side-by-side speed of PixMIM's pieces against what people use otherwise.
+
+    python tools/benchmark.py            # full run
+    python tools/benchmark.py --quick    # under 2 minutes on 2 CPU cores
+
+Everything is measured in one process and one run; each row is the median
+of repeated timings, and each ratio compares rows of the same table.
+Prints markdown tables.
+"""
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Callable, Dict, List
+
+import cv2
+import numpy as np
+import torch
+from mmengine.dataset import Compose, default_collate
+from mmengine.registry import init_default_scope
+from mmpretrain.registry import MODELS, TRANSFORMS
+from PIL import Image
+
+import pixmim_plugin  # noqa: F401
+from pixmim_plugin.datasets.demo_shapes import render_image
+from pixmim_plugin.frequency import low_pass
+
+
+class MMSelfSupLowFreq(torch.nn.Module):
+    """A faithful re-implementation of mmselfsup 1.0's generator, for
+    timing only: fixed-size mask centred at ((H-1)/2, (W-1)/2) on the
+    shifted spectrum, full complex FFTs, ``abs()``, and an ImageNet
+    denormalise / normalise around it."""
+
+    def __init__(self, radius: float, size: int) -> None:
+        super().__init__()
+        c = (size - 1) / 2
+        yy, xx = np.mgrid[0:size, 0:size]
+        mask = ((yy - c)**2 + (xx - c)**2 <= radius**2).astype(np.float32)
+        self.register_buffer('mask',
+                             torch.from_numpy(mask)[None].repeat(3, 1, 1))
+        self.register_buffer(
+            'mean',
+            torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
+        self.register_buffer(
+            'std',
+            torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
+
+    @torch.no_grad()
+    def forward(self, imgs: torch.Tensor) -> torch.Tensor:
+        imgs = imgs * self.std + self.mean
+        freq = torch.fft.fftshift(torch.fft.fft2(imgs), dim=(-2, -1))
+        out = torch.abs(torch.fft.ifft2(freq * self.mask))
+        return (out - self.mean) / self.std
+
+
+def median_time(fn: Callable[[], object],
+                repeats: int,
+                sync: Callable[[], None] = lambda: None) -> float:
+    fn()  # warm-up: caches, allocator, lazy init
+    sync()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        sync()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def table(title: str, header: List[str], rows: List[List[str]]) -> None:
+    print(f'\n### {title}\n')
+    print('| ' + ' | '.join(header) + ' |')
+    print('|' + '---|' * len(header))
+    for row in rows:
+        print('| ' + ' | '.join(row) + ' |')
+
+
+def bench_target(args) -> None:
+    devices = ['cpu'] + (['cuda'] if torch.cuda.is_available() else [])
+    rows = []
+    for device in devices:
+        sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
+        for size in args.target_sizes:
+            radius = 40 * size / 224
+            x = torch.randn(args.target_batch, 3, size, size, device=device)
+            ref = MMSelfSupLowFreq(radius, size).to(device)
+            gen = MODELS.build(
+                dict(type='LowFreqTargetGenerator', radius=radius))
+            t_ref = median_time(lambda: ref(x), args.repeats, sync)
+            t_ours = median_time(lambda: gen(x), args.repeats, sync)
+            t_fft = median_time(lambda: low_pass(x, radius, method='fft'),
+                                args.repeats, sync)
+            rows.append([
+                device, f'{args.target_batch}x3x{size}x{size}', f'{radius:g}',
+                f'{t_ref * 1e3:.1f}', f'{t_fft * 1e3:.1f}',
+                f'{t_ours * 1e3:.1f}', f'**{t_ref / t_ours:.1f}x**'
+            ])
+    table('Low-frequency target (ms per batch, median)', [
+        'device', 'batch', 'r', 'mmselfsup 1.0 style', 'ours, rfft2',
+        'ours, auto', 'speed-up (auto)'
+    ], rows)
+
+
+def peak_rss_mb(code: str) -> float:
+    """Peak resident memory of a fresh interpreter running ``code``."""
+    out = subprocess.run([
+        sys.executable, '-c', code + '\nimport resource;'
+        'print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)'
+    ],
+                         capture_output=True,
+                         text=True,
+                         check=True)
+    return int(out.stdout.split()[-1]) / 1024
+
+
+def bench_memory(args) -> None:
+    n, size = args.target_batch, 224
+    setup = ('import torch; torch.set_num_threads(2); '
+             f'x = torch.randn({n}, 3, {size}, {size}); ')
+    batch_mb = n * 3 * size * size * 4 / 2**20
+    base = peak_rss_mb(setup)
+    rows = []
+    for name, call in [
+        ('ours, auto', 'from pixmim_plugin.frequency import low_pass; '
+         'y = low_pass(x, 40)'),
+        ('ours, rfft2', 'from pixmim_plugin.frequency import low_pass; '
+         "y = low_pass(x, 40, method='fft')"),
+        ('mmselfsup 1.0 style', 'from tools.benchmark import '
+         'MMSelfSupLowFreq; y = MMSelfSupLowFreq(40, 224)(x)'),
+    ]:
+        extra = peak_rss_mb(setup + call) - base
+        rows.append([name, f'{extra:.0f}', f'{extra / batch_mb:.1f}'])
+    table(
+        f'Peak extra memory of the target, {n}x3x224x224 float32 '
+        f'({batch_mb:.0f} MB a batch)', ['generator', 'MB', 'batches'], rows)
+
+
+def jpeg_like_images(count: int, size=(375, 500)) -> List[np.ndarray]:
+    """Textured RGB uint8 images of a typical ImageNet JPEG size."""
+    out = []
+    for i in range(count):
+        img, _ = render_image(i, i % 8, size=(size[0] // 4, size[1] // 4))
+        big = cv2.resize(img, size[::-1], interpolation=cv2.INTER_CUBIC)
+        noise = np.random.default_rng(i).integers(0, 24, big.shape)
+        out.append(np.clip(big + noise, 0, 255).astype(np.uint8))
+    return out
+
+
+def torchvision_src() -> Callable[[dict], dict]:
+    """mmselfsup's PixMIM pipeline: to PIL, Resize, RandomCrop with reflect
+    padding, flip, back to numpy."""
+    from torchvision import transforms as T
+    compose = T.Compose([
+        T.Resize(224),
+        T.RandomCrop(224, padding=4, padding_mode='reflect'),
+        T.RandomHorizontalFlip(0.5)
+    ])
+
+    def run(results: dict) -> dict:
+        pil = Image.fromarray(results['img'][..., ::-1])  # BGR -> RGB
+        results['img'] = np.asarray(compose(pil))[..., ::-1]
+        return results
+
+    return run
+
+
+def bench_crop(args) -> None:
+    torch.set_num_threads(1)
+    cv2.setNumThreads(1)
+    images = jpeg_like_images(args.crop_images)
+    flip = TRANSFORMS.build(dict(type='RandomFlip', prob=0.5))
+    candidates: Dict[str, Callable[[dict], dict]] = {
+        'torchvision composition (mmselfsup PixMIM)':
+        torchvision_src(),
+        'RandomResizedCrop (MAE: pillow, bicubic) + flip':
+        Compose([
+            dict(
+                type='RandomResizedCrop',
+                scale=224,
+                crop_ratio_range=(0.2, 1.0),
+                backend='pillow',
+                interpolation='bicubic'), flip
+        ]),
+    }
+    for backend in ('pillow', 'cv2'):
+        candidates[f'SimpleResizedCrop ({backend}) + flip'] = Compose(
+            [dict(type='SimpleResizedCrop', scale=224, backend=backend), flip])
+
+    def throughput(fn):
+        return len(images) / median_time(
+            lambda: [fn(dict(img=img)) for img in images], args.repeats)
+
+    speeds = {name: throughput(fn) for name, fn in candidates.items()}
+    tv = speeds['torchvision composition (mmselfsup PixMIM)']
+    rrc = speeds['RandomResizedCrop (MAE: pillow, bicubic) + flip']
+    rows = [[name, f'{s:.0f}', f'{s / tv:.2f}x', f'{s / rrc:.2f}x']
+            for name, s in speeds.items()]
+    table('Crop + flip, 375x500 -> 224, one thread (images/s, median)',
+          ['transform', 'img/s', 'vs torchvision', 'vs RandomResizedCrop'],
+          rows)
+    torch.set_num_threads(args.threads)
+
+
+def bench_pipeline(args) -> None:
+    from mmengine.config import Config
+    from torch.utils.data import DataLoader
+    torch.set_num_threads(1)
+    cv2.setNumThreads(1)
+    rows = {}
+    with tempfile.TemporaryDirectory() as root:
+        paths = []
+        for i, img in enumerate(jpeg_like_images(args.pipeline_images)):
+            paths.append(os.path.join(root, f'{i}.JPEG'))
+            Image.fromarray(img).save(paths[-1], quality=90)
+        for name, config in (('MAE', 'configs/mae_vit-b.py'),
+                             ('PixMIM', 'configs/pixmim_mae_vit-b.py')):
+            cfg = Config.fromfile(config)
+            pipeline = Compose(cfg.train_dataloader.dataset.pipeline)
+            loader = DataLoader([dict(img_path=p) for p in paths],
+                                batch_size=32,
+                                collate_fn=default_collate,
+                                num_workers=0)
+            loader.collate_fn = lambda batch: default_collate(
+                [pipeline(dict(item)) for item in batch])
+            rows[name] = len(paths) / median_time(lambda: list(loader),
+                                                  args.repeats)
+    table(
+        'Data pipeline: LoadImageFromFile + crop + flip + PackInputs, '
+        'one worker (images/s, median)', ['pipeline', 'img/s', 'vs MAE'],
+        [[k, f'{v:.0f}', f"{v / rows['MAE']:.2f}x"] for k, v in rows.items()])
+    torch.set_num_threads(args.threads)
+
+
+def bench_train_step(args) -> None:
+    from mmengine.optim import build_optim_wrapper
+    device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    batch = args.gpu_batch if device == 'cuda' else args.cpu_batch
+    base = dict(
+        backbone=dict(type='MAEViT', arch='b', patch_size=16),
+        neck=dict(type='MAEPretrainDecoder', embed_dim=768),
+        head=dict(
+            type='MAEPretrainHead',
+            norm_pix=True,
+            patch_size=16,
+            loss=dict(type='PixelReconstructionLoss', criterion='L2')))
+    models = {
+        'MAE':
+        dict(type='MAE', **base),
+        'PixMIM':
+        dict(
+            type='PixMIM',
+            target_generator=dict(type='LowFreqTargetGenerator', radius=40),
+            **base),
+    }
+    x = torch.randn(batch, 3, 224, 224, device=device)
+    steps = {}
+    for name, cfg in models.items():
+        torch.manual_seed(0)
+        model = MODELS.build(cfg).to(device)
+        wrapper = build_optim_wrapper(
+            model,
+            dict(
+                type='AmpOptimWrapper' if device == 'cuda' else 'OptimWrapper',
+                optimizer=dict(type='AdamW', lr=1e-4)))
+
+        def step():
+            with wrapper.optim_context(model):
+                loss = model.loss(x, [])['loss']
+            wrapper.update_params(loss)
+
+        sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
+        steps[name] = (step, sync)
+    # Interleave the two models so that drifts hit both equally.
+    times = {name: [] for name in steps}
+    for name, (step, sync) in steps.items():
+        step()
+        sync()
+    for _ in range(args.train_repeats):
+        for name, (step, sync) in steps.items():
+            start = time.perf_counter()
+            step()
+            sync()
+            times[name].append(time.perf_counter() - start)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    overhead = (med['PixMIM'] / med['MAE'] - 1) * 100
+    table(
+        f'Training step, ViT-B/16, batch {batch}, {device}'
+        f"{' (AMP)' if device == 'cuda' else ''} (s per step, median of "
+        f'{args.train_repeats})', ['model', 's/step', 'overhead'],
+        [['MAE', f"{med['MAE']:.3f}", ''],
+         ['PixMIM', f"{med['PixMIM']:.3f}", f'{overhead:+.1f}%']])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--quick', action='store_true')
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument(
+        '--only',
+        nargs='+',
+        default=['target', 'memory', 'crop', 'pipeline', 'train_step'])
+    args = parser.parse_args()
+    args.repeats = 3 if args.quick else 7
+    args.target_batch = 16 if args.quick else 64
+    args.target_sizes = [224] if args.quick else [224, 448]
+    args.crop_images = 100 if args.quick else 400
+    args.pipeline_images = 64 if args.quick else 256
+    args.cpu_batch = 4 if args.quick else 8
+    args.gpu_batch = 256
+    args.train_repeats = 3 if args.quick else 7
+    torch.set_num_threads(args.threads)
+    init_default_scope('mmpretrain')
+    gpu = (
+        torch.cuda.get_device_name()
+        if torch.cuda.is_available() else 'no GPU')
+    print(f'torch {torch.__version__}, {platform.processor() or "cpu"}, '
+          f"{args.threads} threads, {gpu}{', quick' if args.quick else ''}")
+    for name in args.only:
+        globals()[f'bench_{name}'](args)
+
+
+if __name__ == '__main__':
+    main()
