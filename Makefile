@@ -4,9 +4,11 @@ PY := $(VENV)/bin/python
 DEMO_DATA := data/demo/shapes
 DEMO_CONFIG := configs/demo/pixmim_vit-tiny-p8_shapes.py
 DEMO_WORK_DIR := work_dirs/demo_pixmim
+MFM_CONFIG := configs/demo/mfm_vit-tiny-p16_shapes.py
+MFM_WORK_DIR := work_dirs/demo_mfm
 PYTEST_ARGS ?=
 
-.PHONY: install demo-data demo test lint
+.PHONY: install demo-data demo demo-mfm test lint
 
 install:
 	VENV=$(VENV) bash tools/install.sh
@@ -19,6 +21,12 @@ demo: demo-data
 		--work-dir $(DEMO_WORK_DIR) $(DEMO_ARGS)
 	$(PY) tools/visualize_reconstruction.py $(DEMO_CONFIG) $(DEMO_WORK_DIR) \
 		--out $(DEMO_WORK_DIR)/reconstruction.png
+
+demo-mfm: demo-data
+	$(VENV)/bin/mim train mmpretrain $(MFM_CONFIG) \
+		--work-dir $(MFM_WORK_DIR) $(DEMO_ARGS)
+	$(PY) tools/visualize_reconstruction.py $(MFM_CONFIG) $(MFM_WORK_DIR) \
+		--out $(MFM_WORK_DIR)/mfm.png
 
 test: install
 	$(PY) -m pytest tests $(PYTEST_ARGS)

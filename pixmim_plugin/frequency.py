@@ -8,6 +8,8 @@ Conventions (shared by PixMIM's target, MFM and the analysis tools):
   needed and the zero frequency sits exactly on the grid.
 * A disc of radius ``r`` is ``u^2 + v^2 <= r^2`` (``inclusive=True``, PixMIM,
   boundary kept) or ``u^2 + v^2 < r^2`` (``inclusive=False``, MFM).
+* The bins a filter removes are given as boolean masks in the same FFT
+  order, so a loss can weight exactly the removed part of the spectrum.
 * All transforms run in float32, also under autocast: half-precision FFTs
   either fail (non power-of-two sizes) or lose the precision the target
   needs.
@@ -241,5 +243,26 @@ def high_pass(x: torch.Tensor,
     Same arguments as :func:`low_pass`; the disc itself (with its boundary
     when ``inclusive``) is removed.
     """
+    return split_bands(x, radius, inclusive, method)[1]
+
+
+def split_bands(x: torch.Tensor,
+                radius: float,
+                inclusive: bool = True,
+                method: str = 'auto') -> Tuple[torch.Tensor, torch.Tensor]:
+    """``(low, high)`` with ``low + high == x``: the disc and its complement.
+
+    One filter for both bands (``high = x - low``, exact by linearity).
+    Same arguments as :func:`low_pass`; float32 outputs.
+    """
+    low = low_pass(x, radius, inclusive, method)
     with torch.autocast(x.device.type, enabled=False):
-        return x.float() - low_pass(x, radius, inclusive, method)
+        return low, x.float() - low
+
+
+def log_amplitude(x: torch.Tensor) -> torch.Tensor:
+    """``log(1 + |DFT|)`` of images (..., H, W), zero frequency moved to the
+    centre for display (float32, same shape)."""
+    with torch.autocast(x.device.type, enabled=False):
+        spectrum = torch.fft.fft2(x.float(), norm='ortho')
+        return torch.fft.fftshift(spectrum.abs().log1p(), dim=(-2, -1))

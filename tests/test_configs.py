@@ -71,7 +71,7 @@ def test_config_builds(path):
     assert sum(p.numel() for p in model.parameters()) > 0
     for step in cfg.train_dataloader.dataset.pipeline:
         TRANSFORMS.build(step)
-    collate = cfg.train_dataloader.collate_fn
+    collate = cfg.train_dataloader.get('collate_fn', {})
     assert '_scope_' not in collate, 'default_collate would get _scope_'
     assert 'pixmim_plugin' in cfg.custom_imports['imports']
 

@@ -14,7 +14,9 @@ from pixmim_plugin.datasets.demo_shapes import write_imagenet_layout
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MIM = osp.join(osp.dirname(sys.executable), 'mim')
-CONFIG = osp.join(ROOT, 'configs', 'demo', 'pixmim_vit-tiny-p8_shapes.py')
+DEMO = osp.join(ROOT, 'configs', 'demo')
+PIXMIM = osp.join(DEMO, 'pixmim_vit-tiny-p8_shapes.py')
+MFM = osp.join(DEMO, 'mfm_vit-tiny-p16_shapes.py')
 
 
 @pytest.fixture(scope='module')
@@ -25,8 +27,8 @@ def data_root(tmp_path_factory):
     return root
 
 
-def mim_train(work_dir, data_root, max_iters, *extra, gpus=None):
-    cmd = [MIM, 'train', 'mmpretrain', CONFIG, '--work-dir', work_dir]
+def mim_train(config, work_dir, data_root, max_iters, *extra, gpus=None):
+    cmd = [MIM, 'train', 'mmpretrain', config, '--work-dir', work_dir]
     if gpus:
         cmd += ['--launcher', 'pytorch', '--gpus', str(gpus)]
     cmd += [
@@ -49,16 +51,17 @@ def load_trusted(path):
     return torch.load(path, map_location='cpu', weights_only=False)
 
 
-def test_train_then_resume(tmp_path, data_root):
+@pytest.mark.parametrize('config', [PIXMIM, MFM])
+def test_train_then_resume(tmp_path, data_root, config):
     work_dir = str(tmp_path)
-    mim_train(work_dir, data_root, 4)
+    mim_train(config, work_dir, data_root, 4)
     first = load_trusted(osp.join(work_dir, 'iter_4.pth'))
     assert first['meta']['iter'] == 4
 
     # The stock configs set `resume = True`: a longer run picks up the last
     # checkpoint of the work_dir. Without the plugin's policy torch >= 2.6
     # refuses to unpickle it.
-    log = mim_train(work_dir, data_root, 6)
+    log = mim_train(config, work_dir, data_root, 6)
     assert 'resumed epoch: 0, iter: 4' in log
     second = load_trusted(osp.join(work_dir, 'iter_6.pth'))
     assert second['meta']['iter'] == 6
@@ -67,10 +70,50 @@ def test_train_then_resume(tmp_path, data_root):
 
 def test_two_process_gloo_run(tmp_path, data_root):
     work_dir = str(tmp_path)
-    log = mim_train(work_dir, data_root, 2, gpus=2)
+    log = mim_train(PIXMIM, work_dir, data_root, 2, gpus=2)
     assert 'Distributed launcher: pytorch' in log
     assert 'Distributed training: True' in log
     assert 'GPU number: 2' in log  # mmengine's name for the world size
     ckpt = load_trusted(osp.join(work_dir, 'iter_2.pth'))
     assert ckpt['meta']['iter'] == 2
     assert glob.glob(osp.join(work_dir, '*', '*.log'))
+
+
+def test_mfm_fine_tune_config_loads_every_backbone_weight(
+        tmp_path, data_root, monkeypatch):
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import MODELS
+
+    from pixmim_plugin.engine.checkpoint import ENV_TRUSTED_DIRS
+    work_dir = str(tmp_path)
+    mim_train(MFM, work_dir, data_root, 2)
+    ckpt = osp.join(work_dir, 'iter_2.pth')
+    pretrained = {
+        k[len('backbone.'):]: v
+        for k, v in load_trusted(ckpt)['state_dict'].items()
+        if k.startswith('backbone.')
+    }
+
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs', 'mfm', 'benchmarks',
+                 'vit-base-p16_16xb128-coslr-100e_in1k.py'))
+    cfg.merge_from_dict({  # the demo's encoder, the config's everything else
+        'model.backbone.arch': 'deit-tiny',
+        'model.backbone.img_size': 64,
+        'model.backbone.patch_size': 16,
+        'model.head.in_channels': 192,
+        'model.backbone.init_cfg.checkpoint': ckpt,
+    })
+    init_default_scope('mmpretrain')
+    model = MODELS.build(cfg.model)
+    monkeypatch.setenv(ENV_TRUSTED_DIRS, work_dir)  # our own run
+    model.init_weights()
+    backbone = model.backbone.state_dict()
+    # fine-tuning pools the tokens and normalises them with a new LayerNorm
+    # (ln2); pre-training's final LayerNorm (ln1) is not used, as official
+    assert set(backbone) - set(pretrained) == {'ln2.weight', 'ln2.bias'}
+    assert set(pretrained) - set(backbone) == {'ln1.weight', 'ln1.bias'}
+    for name, value in backbone.items():
+        if name in pretrained:
+            assert torch.equal(value, pretrained[name]), name

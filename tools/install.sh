@@ -13,6 +13,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
 PYTHON="${PYTHON:-python3.11}"
 VENV="${VENV:-$ROOT/.venv}"
 MMCV_CACHE="${MMCV_CACHE:-$HOME/.cache/pixmim-plugin/mmcv}"

@@ -1,24 +1,23 @@
-"""Save original / masked input / target / reconstruction of a trained
-MAE or PixMIM model for a few images.
+"""Save what a trained model makes of a few images.
 
     python tools/visualize_reconstruction.py CONFIG WORK_DIR_OR_CHECKPOINT \
         --out reconstruction.png
 
-The checkpoint is loaded in full (it holds the runner's state besides the
-weights): pass only checkpoints you trust, such as your own run's.
+MAE / PixMIM: original, masked input, target, reconstruction. MFM: original,
+corrupted input, prediction and their log-amplitude spectra, for low-pass
+and high-pass corruptions. The checkpoint is loaded in full (it holds the
+runner's state besides the weights): pass only checkpoints you trust, such
+as your own run's.
 """
 import argparse
-import os.path as osp
 
 import torch
-from mmengine.config import Config, DictAction
-from mmengine.dataset import Compose, default_collate
-from mmengine.registry import init_default_scope
-from mmengine.runner import find_latest_checkpoint, load_checkpoint
-from mmpretrain.registry import DATASETS, MODELS
+from mmengine.config import DictAction
 
-from pixmim_plugin.analysis import reconstruct, save_reconstruction_grid
-from pixmim_plugin.engine import trusted_checkpoint_dir
+from pixmim_plugin.analysis import (build_trained_model, first_of_each_class,
+                                    load_inputs, mfm_examples, reconstruct,
+                                    save_mfm_grid, save_reconstruction_grid)
+from pixmim_plugin.models import MFM
 
 
 def parse_args() -> argparse.Namespace:
@@ -39,45 +38,23 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    checkpoint = args.checkpoint
-    if osp.isdir(checkpoint):
-        checkpoint = find_latest_checkpoint(checkpoint)
-        if checkpoint is None:
-            raise FileNotFoundError(f'no checkpoint in {args.checkpoint}')
-    if cfg.get('data_preprocessor'):  # as the Runner does
-        cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
-    model = MODELS.build(cfg.model).eval()
-    with trusted_checkpoint_dir(osp.dirname(osp.abspath(checkpoint))):
-        load_checkpoint(model, checkpoint, map_location='cpu')
-
-    size = cfg.model.backbone.get('img_size', 224)
-    pipeline = Compose([
-        dict(type='LoadImageFromFile'),
-        dict(type='ResizeEdge', scale=size, edge='short'),
-        dict(type='CenterCrop', crop_size=size),
-        dict(type='PackInputs'),
-    ])
-    files = args.images
-    if not files:
-        dataset_cfg = cfg.train_dataloader.dataset.copy()
-        dataset_cfg.update(split='val', pipeline=[])
-        data = DATASETS.build(dataset_cfg)
-        seen, files = set(), []
-        for info in map(data.get_data_info, range(len(data))):
-            if info['gt_label'] not in seen:
-                seen.add(info['gt_label'])
-                files.append(info['img_path'])
-    files = files[:args.num]
-    batch = default_collate([pipeline(dict(img_path=f)) for f in files])
-    inputs = model.data_preprocessor(batch)['inputs']
+    cfg, model = build_trained_model(args.config, args.checkpoint,
+                                     args.cfg_options)
+    files = (args.images or first_of_each_class(cfg))[:args.num]
+    inputs = load_inputs(model, files, cfg.model.backbone.get('img_size', 224))
     torch.manual_seed(args.seed)
-    images = reconstruct(model, inputs)
-    save_reconstruction_grid(images, model.data_preprocessor.mean,
-                             model.data_preprocessor.std, args.out)
+    pre = model.data_preprocessor
+    if isinstance(model, MFM):
+        half = (len(files) + 1) // 2
+        high = inputs[half:] if len(files) > 1 else inputs
+        rows = {
+            'low-pass': mfm_examples(model, inputs[:half], low_pass=True),
+            'high-pass': mfm_examples(model, high, low_pass=False)
+        }
+        save_mfm_grid(rows, pre.mean, pre.std, args.out)
+    else:
+        save_reconstruction_grid(
+            reconstruct(model, inputs), pre.mean, pre.std, args.out)
     print(f'saved {len(files)} images to {args.out}')
 
 

@@ -68,12 +68,10 @@ train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=max_iters)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),
     checkpoint=dict(
-        type='CheckpointHook', by_epoch=False, interval=200,
-        max_keep_ckpts=2))
+        type='CheckpointHook', by_epoch=False, interval=200, max_keep_ckpts=2))
 log_processor = dict(by_epoch=False)
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
 # For `--launcher pytorch` on CPUs: DDP takes no device ids for CPU modules
 # (on GPUs, None means the module's own device).
 model_wrapper_cfg = dict(
-    type='MMDistributedDataParallel', device_ids=None,
-    broadcast_buffers=False)
+    type='MMDistributedDataParallel', device_ids=None, broadcast_buffers=False)

@@ -6,8 +6,12 @@ _base_ = './mae_vit-tiny-p8_shapes.py'
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='SimpleResizedCrop', scale=64, padding=4,
-         interpolation='bilinear', backend='pillow'),
+    dict(
+        type='SimpleResizedCrop',
+        scale=64,
+        padding=4,
+        interpolation='bilinear',
+        backend='pillow'),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackInputs'),
 ]

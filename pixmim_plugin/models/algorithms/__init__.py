@@ -1,3 +1,4 @@
+from .mfm import MFM
 from .pixmim import PixMIM, TargetGeneratorMixin
 
-__all__ = ['PixMIM', 'TargetGeneratorMixin']
+__all__ = ['MFM', 'PixMIM', 'TargetGeneratorMixin']

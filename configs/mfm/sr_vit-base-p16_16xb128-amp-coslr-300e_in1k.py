@@ -1,0 +1,6 @@
+# Pretext-task study of MFM (paper Table 1): super-resolution. Same trainer,
+# encoder, head and frequency loss as MFM, over the whole spectrum.
+_base_ = './mfm_vit-base-p16_16xb128-amp-coslr-300e_in1k.py'
+
+model = dict(
+    corruption=dict(_delete_=True, type='DownUpSampleCorruption', factor=8))

@@ -1,0 +1,64 @@
+import os.path as osp
+from typing import List, Optional, Sequence, Tuple
+
+import torch
+from mmengine.config import Config
+from mmengine.dataset import Compose, default_collate
+from mmengine.registry import init_default_scope
+from mmengine.runner import find_latest_checkpoint, load_checkpoint
+from mmpretrain.registry import DATASETS, MODELS
+
+from pixmim_plugin.engine import trusted_checkpoint_dir
+
+
+def build_trained_model(
+        config: str,
+        checkpoint: str,
+        cfg_options: Optional[dict] = None) -> Tuple[Config, torch.nn.Module]:
+    """Build ``config``'s model (with its data preprocessor, as the Runner
+    does) and load ``checkpoint``, a file or a work_dir (its latest
+    checkpoint), in full: pass only checkpoints you trust, such as your own
+    run's. Returns ``(cfg, model)`` in eval mode."""
+    cfg = Config.fromfile(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    if osp.isdir(checkpoint):
+        found = find_latest_checkpoint(checkpoint)
+        if found is None:
+            raise FileNotFoundError(f'no checkpoint in {checkpoint}')
+        checkpoint = found
+    if cfg.get('data_preprocessor'):
+        cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
+    model = MODELS.build(cfg.model).eval()
+    with trusted_checkpoint_dir(osp.dirname(osp.abspath(checkpoint))):
+        load_checkpoint(model, checkpoint, map_location='cpu')
+    return cfg, model
+
+
+def first_of_each_class(cfg: Config, split: str = 'val') -> List[str]:
+    """Image paths: the first image of each class of ``split`` of the
+    config's training dataset (its data_root)."""
+    dataset_cfg = cfg.train_dataloader.dataset.copy()
+    dataset_cfg.update(split=split, pipeline=[])
+    dataset = DATASETS.build(dataset_cfg)
+    seen, files = set(), []
+    for info in map(dataset.get_data_info, range(len(dataset))):
+        if info['gt_label'] not in seen:
+            seen.add(info['gt_label'])
+            files.append(info['img_path'])
+    return files
+
+
+def load_inputs(model: torch.nn.Module, files: Sequence[str],
+                size: int) -> torch.Tensor:
+    """Shorter edge to ``size``, centre crop, the model's preprocessing:
+    normalised images (N, C, size, size)."""
+    pipeline = Compose([
+        dict(type='LoadImageFromFile'),
+        dict(type='ResizeEdge', scale=size, edge='short'),
+        dict(type='CenterCrop', crop_size=size),
+        dict(type='PackInputs'),
+    ])
+    batch = default_collate([pipeline(dict(img_path=f)) for f in files])
+    return model.data_preprocessor(batch)['inputs']

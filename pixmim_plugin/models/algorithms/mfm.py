@@ -1,0 +1,93 @@
+from typing import Dict, List, Optional, Tuple
+
+import torch
+from mmpretrain.models import BaseSelfSupervisor
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+
+@MODELS.register_module()
+class MFM(BaseSelfSupervisor):
+    """`Masked Frequency Modeling <https://arxiv.org/abs/2206.07706>`_.
+
+    The whole image, corrupted in the frequency domain by ``corruption``
+    (usually :class:`FrequencyCorruption`), goes through the backbone; the
+    neck (mmpretrain's ``SimMIMLinearDecoder``: 1x1 conv + PixelShuffle)
+    predicts the clean image from the last feature map, and the head's
+    :class:`FrequencyLoss` compares the spectra on the bins the corruption
+    removed. No tokens are dropped and there is no mask token. The
+    corruption is drawn inside :meth:`loss`, on the batch's device, so any
+    data pipeline and data preprocessor works; it undoes the preprocessor's
+    normalisation to corrupt pixels.
+
+    Args:
+        backbone (dict): e.g. ``BEiTViT`` with ``out_type='featmap'`` or
+            ``ResNet``; the last output is decoded.
+        neck (dict): ``SimMIMLinearDecoder`` with the backbone's stride.
+        head (dict): ``MIMHead`` with ``FrequencyLoss``.
+        corruption (dict): The input corruption, a :class:`PixelCorruption`.
+        data_preprocessor (dict, optional): As mmpretrain.
+        init_cfg (dict, optional): As mmpretrain.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 neck: dict,
+                 head: dict,
+                 corruption: dict,
+                 pretrained: Optional[str] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(
+            backbone=backbone,
+            neck=neck,
+            head=head,
+            pretrained=pretrained,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg)
+        self.corruption = MODELS.build(corruption)
+
+    def normalisation(
+            self, inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The data preprocessor's ``(mean, std)``, (C, 1, 1); identity if it
+        does not normalise."""
+        pre = self.data_preprocessor
+        if getattr(pre, '_enable_normalize', False):
+            return pre.mean, pre.std
+        ones = inputs.new_ones(inputs.shape[1], 1, 1)
+        return ones * 0, ones
+
+    def corrupt_and_predict(
+            self, inputs: torch.Tensor) -> Dict[str, Optional[torch.Tensor]]:
+        """One forward pass, with everything analysis tools need.
+
+        Args:
+            inputs (torch.Tensor): Normalised clean images (N, C, H, W).
+
+        Returns:
+            dict: ``corrupted`` (N, C, H, W) normalised input of the backbone,
+            ``pred`` (N, C, H, W) normalised prediction, ``loss_mask``
+            boolean (N, 1, H, W) bins the loss covers (None: all).
+        """
+        corrupted, loss_mask = self.corruption(inputs,
+                                               *self.normalisation(inputs))
+        pred = self.neck(self.backbone(corrupted)[-1])
+        return dict(corrupted=corrupted, pred=pred, loss_mask=loss_mask)
+
+    def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor]:
+        """Backbone features of clean images."""
+        return self.backbone(inputs)
+
+    def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
+             **kwargs) -> Dict[str, torch.Tensor]:
+        """Corrupt, predict, and compare the spectra.
+
+        Args:
+            inputs (torch.Tensor): Normalised images (N, C, H, W).
+            data_samples (List[DataSample]): Unused.
+
+        Returns:
+            Dict[str, torch.Tensor]: ``dict(loss=...)``.
+        """
+        out = self.corrupt_and_predict(inputs)
+        return dict(loss=self.head.loss(out['pred'], inputs, out['loss_mask']))

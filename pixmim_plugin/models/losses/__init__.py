@@ -1,0 +1,3 @@
+from .frequency_loss import FrequencyLoss
+
+__all__ = ['FrequencyLoss']
