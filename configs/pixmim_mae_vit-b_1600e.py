@@ -8,7 +8,7 @@ custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='SimpleResizedCrop', scale=224, padding=4,
-         interpolation='bilinear', backend='pillow'),
+         interpolation='bilinear', backend='torch'),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackInputs'),
 ]

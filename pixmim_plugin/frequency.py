@@ -19,9 +19,10 @@ equivalent formulations are offered and :func:`low_pass` picks one:
 
 * ``'fft'``: a real 2-D FFT, multiply by the half-spectrum mask, inverse.
 * ``'dft'``: a truncated real DFT that only computes the ``2 * floor(r) + 1``
-  cosine and sine components per axis that the disc can reach, as four matrix
-  products. Since the disc is symmetric in ``u`` and in ``v`` separately, the
-  filter acting on a real image is
+  cosine and sine components per axis that the disc can reach, as matrix
+  products (the first one a real FFT of the rows for wide images), in
+  cache-sized chunks of images. Since the disc is symmetric in ``u`` and in
+  ``v`` separately, the filter acting on a real image is
   ``P_H^T (M * (P_H x P_W^T)) P_W`` with real bases ``P`` and a 0/1 mask
   ``M``, which is much cheaper than an FFT when ``r`` is small next to the
   image (``r = 40`` at 224 px keeps 81 of 224 components per axis).
@@ -161,15 +162,44 @@ def _basis_mask(h: int, w: int, radius: float, inclusive: bool,
     return keep.float().to(device)
 
 
+# Images per chunk of the truncated DFT: 2M floats (8 MB) keep a chunk and
+# its intermediates in the CPU's caches, which measured 10-20 % faster than
+# one batch-sized product; it also bounds the intermediate memory.
+_DFT_CHUNK_ELEMENTS = 2**21
+# From this width on, the first stage is cheaper as a real FFT of the rows
+# keeping the first components (measured: 448 px 25 % faster, 224 px 15 %
+# slower).
+_RFFT_STAGE_MIN_WIDTH = 320
+
+
+def _row_components(x: torch.Tensor, radius: float) -> torch.Tensor:
+    """``x @ P_W^T`` (..., H, K_w) in the layout of :func:`_real_basis`."""
+    w = x.shape[-1]
+    if w < _RFFT_STAGE_MIN_WIDTH:
+        return x @ _real_basis(w, radius, x.device).T
+    u = _axis_components(w, radius).to(x.device)
+    single = (u == 0) | (2 * u == w)
+    scale = torch.where(single, 1.0, 2.0).div(w).sqrt()  # as _real_basis
+    spectrum = torch.fft.rfft(x, dim=-1)[..., :len(u)]  # (..., H, k + 1)
+    return torch.cat([
+        spectrum.real * scale, -spectrum.imag[..., ~single] * scale[~single]
+    ], -1)
+
+
 def _low_pass_dft(x: torch.Tensor, radius: float,
                   inclusive: bool) -> torch.Tensor:
     h, w = x.shape[-2:]
     p_h = _real_basis(h, radius, x.device)  # (Kh, H)
     p_w = _real_basis(w, radius, x.device)  # (Kw, W)
     mask = _basis_mask(h, w, radius, inclusive, x.device)  # (Kh, Kw)
-    coeffs = p_h @ (x @ p_w.T)  # (..., Kh, Kw)
-    coeffs = coeffs * mask
-    return (p_h.T @ coeffs) @ p_w  # (..., H, W)
+    images = x.reshape(-1, h, w)
+    out = torch.empty_like(images)
+    step = max(1, _DFT_CHUNK_ELEMENTS // (h * w))
+    for i in range(0, len(images), step):
+        coeffs = p_h @ _row_components(images[i:i + step], radius)
+        coeffs *= mask  # (chunk, Kh, Kw)
+        torch.matmul(p_h.T @ coeffs, p_w, out=out[i:i + step])
+    return out.view_as(x)
 
 
 def _low_pass_fft(x: torch.Tensor, radius: float,

