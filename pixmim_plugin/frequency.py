@@ -181,9 +181,9 @@ def _row_components(x: torch.Tensor, radius: float) -> torch.Tensor:
     single = (u == 0) | (2 * u == w)
     scale = torch.where(single, 1.0, 2.0).div(w).sqrt()  # as _real_basis
     spectrum = torch.fft.rfft(x, dim=-1)[..., :len(u)]  # (..., H, k + 1)
-    return torch.cat([
-        spectrum.real * scale, -spectrum.imag[..., ~single] * scale[~single]
-    ], -1)
+    return torch.cat(
+        [spectrum.real * scale, -spectrum.imag[..., ~single] * scale[~single]],
+        -1)
 
 
 def _low_pass_dft(x: torch.Tensor, radius: float,

@@ -4,8 +4,7 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 from mmengine.hub import get_config
-from mmengine.registry import init_default_scope
-from mmpretrain.registry import MODELS, TRANSFORMS
+from mmengine.registry import MODELS, TRANSFORMS, init_default_scope
 
 import pixmim_plugin  # noqa: F401
 
@@ -66,6 +65,7 @@ def differing_keys(a: Config, b: Config):
 @pytest.mark.parametrize('path', CONFIGS)
 def test_config_builds(path):
     cfg = load(path)
+    # the root registries build in the config's scope (mmpretrain or mmseg)
     init_default_scope(cfg.default_scope)
     model = MODELS.build(cfg.model)
     assert sum(p.numel() for p in model.parameters()) > 0

@@ -95,5 +95,5 @@ def test_chunked_batch_matches_reference(rng):
     # more images than one cache-sized chunk holds (41 at 224 px)
     x = rng.standard_normal((15, 3, 224, 224)).astype(np.float32)  # 45
     out = frequency.low_pass(torch.from_numpy(x), 40, method='dft')
-    np.testing.assert_allclose(out.numpy(), low_pass_reference(x, 40),
-                               atol=1e-4)
+    np.testing.assert_allclose(
+        out.numpy(), low_pass_reference(x, 40), atol=1e-4)

@@ -284,8 +284,8 @@ def training_step(model: torch.nn.Module, x: torch.Tensor,
 def device_and_batch(args):
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
     sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
-    return device, (args.gpu_batch if device == 'cuda' else
-                    args.cpu_batch), sync
+    return device, (args.gpu_batch
+                    if device == 'cuda' else args.cpu_batch), sync
 
 
 def bench_train_step(args) -> None:

@@ -128,8 +128,11 @@ class SimpleResizedCrop(BaseTransform):
             # than a transposing copy.
             planes = torch.from_numpy(img.reshape(h, w, -1)).permute(2, 0, 1)
             out = F.interpolate(
-                planes[None], size=(new_h, new_w), mode=self.interpolation,
-                antialias=True, align_corners=False)[0, :, r0:r1, c0:c1]
+                planes[None],
+                size=(new_h, new_w),
+                mode=self.interpolation,
+                antialias=True,
+                align_corners=False)[0, :, r0:r1, c0:c1]
             if img.ndim == 2:
                 return out[0].numpy()
             return cv2.merge(list(out.numpy())).reshape(

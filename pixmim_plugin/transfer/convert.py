@@ -1,0 +1,121 @@
+import os
+import os.path as osp
+import tempfile
+from typing import Dict, List, Tuple
+
+import torch
+
+# encoder type -> a key only its pre-training checkpoints hold
+ENCODERS = {
+    'MAEViT': 'backbone.layers.0.attn.qkv.bias',  # MAE, PixMIM
+    'BEiTViT': 'backbone.layers.0.attn.q_bias',  # MFM
+    'ResNet': 'backbone.layer1.0.conv1.weight',  # MFM ResNet-50
+}
+# what each target library loads, and from which encoders
+TARGETS = {
+    'mmpretrain': ('MAEViT', 'BEiTViT', 'ResNet'),
+    'mmseg': ('MAEViT', 'BEiTViT'),
+}
+PRETRAINING_PARTS = ('neck.', 'head.', 'target_generator.', 'corruption.')
+
+
+def detect_encoder(state_dict: Dict[str, torch.Tensor]) -> str:
+    """The encoder type of a pre-training ``state_dict`` (with its
+    ``backbone.`` prefix); a clear ``ValueError`` for anything else."""
+    found = [name for name, key in ENCODERS.items() if key in state_dict]
+    has_decoder = any(k.startswith(PRETRAINING_PARTS) for k in state_dict)
+    if len(found) != 1 or not has_decoder:
+        raise ValueError(
+            'not a pre-training checkpoint of a known encoder: expected an '
+            f"mmpretrain self-supervised model's state_dict with one of "
+            f'{sorted(ENCODERS)} under `backbone.` and its pre-training '
+            'decoder (`neck.`/`head.`); a classifier or detector checkpoint, '
+            'or a converted file, is not converted again')
+    return found[0]
+
+
+def _mmseg_vit(backbone: Dict[str, torch.Tensor], encoder: str,
+               report: List[str]) -> Dict[str, torch.Tensor]:
+    """mmseg's ``MAE`` backbone (BEiT layers with absolute position
+    embedding) uses mmpretrain's names; it has a full qkv bias and no final
+    norm."""
+    out = {}
+    for key, value in backbone.items():
+        if key.startswith('ln1.'):
+            report.append(f'dropped {key} (mmseg MAE has no final norm)')
+            continue
+        if key.endswith(('attn.q_bias', 'attn.v_bias')):
+            continue
+        out[key] = value
+    if encoder == 'BEiTViT':
+        for key in [k for k in backbone if k.endswith('attn.q_bias')]:
+            prefix = key[:-len('q_bias')]
+            q, v = backbone[key], backbone[prefix + 'v_bias']
+            # A key bias shifts every logit of a query alike, so softmax
+            # ignores it: zero is exact.
+            out[prefix + 'qkv.bias'] = torch.cat([q, torch.zeros_like(q), v])
+        report.append('merged q_bias and v_bias into qkv.bias (k bias 0) in '
+                      f'{len([k for k in backbone if "q_bias" in k])} blocks')
+    return out
+
+
+def convert_checkpoint(
+        checkpoint: dict,
+        target: str) -> Tuple[Dict[str, torch.Tensor], str, List[str]]:
+    """Convert a pre-training checkpoint for ``target``.
+
+    Args:
+        checkpoint (dict): A loaded checkpoint (``state_dict`` inside, or a
+            bare state dict).
+        target (str): 'mmpretrain' (keys ``backbone.*``, loadable with
+            ``init_cfg=dict(type='Pretrained', prefix='backbone.')``) or
+            'mmseg' (the keys of mmseg's ``MAE`` backbone, no prefix).
+
+    Returns:
+        tuple: The new state dict, the encoder type, and a report (one line
+        per decision).
+    """
+    if target not in TARGETS:
+        raise ValueError(f'target must be one of {sorted(TARGETS)}, got '
+                         f'{target!r}')
+    state = checkpoint.get('state_dict', checkpoint)
+    encoder = detect_encoder(state)
+    if encoder not in TARGETS[target]:
+        raise ValueError(f'{encoder} encoders cannot go to {target}; '
+                         f'{target} takes {TARGETS[target]}')
+    backbone = {
+        k[len('backbone.'):]: v
+        for k, v in state.items() if k.startswith('backbone.')
+    }
+    report = [
+        f'{encoder} encoder: {len(backbone)} tensors kept, '
+        f'{len(state) - len(backbone)} pre-training-only tensors dropped'
+    ]
+    if target == 'mmpretrain':
+        out = {f'backbone.{k}': v for k, v in backbone.items()}
+    else:
+        out = _mmseg_vit(backbone, encoder, report)
+    return out, encoder, report
+
+
+def save_converted(state_dict: Dict[str, torch.Tensor], meta: dict,
+                   path: str) -> None:
+    """Write ``dict(state_dict=..., meta=...)`` of plain tensors and data
+    (loadable with ``weights_only=True``), atomically: a failed write
+    leaves no file."""
+    directory = osp.dirname(osp.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, suffix='.part')
+    os.close(fd)
+    try:
+        torch.save(
+            dict(
+                state_dict={
+                    k: v.detach().cpu().contiguous()
+                    for k, v in state_dict.items()
+                },
+                meta=meta), tmp)
+        os.replace(tmp, path)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)

@@ -1,0 +1,167 @@
+"""Pre-training checkpoint -> downstream encoder weights."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import MODELS, init_default_scope
+
+import pixmim_plugin  # noqa: F401
+from pixmim_plugin.transfer import convert_checkpoint, save_converted
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SEG_CONFIG = osp.join(ROOT, 'configs', 'benchmarks',
+                      'upernet_vit-base-p16_8xb2-amp-160k_ade20k-512x512.py')
+TINY = dict(arch='deit-tiny', img_size=64, patch_size=16)
+
+
+def pretrained_model(algorithm: str) -> torch.nn.Module:
+    """A tiny PixMIM (MAEViT) or MFM (BEiTViT) with random weights."""
+    init_default_scope('mmpretrain')
+    if algorithm == 'PixMIM':
+        cfg = dict(
+            type='PixMIM',
+            backbone=dict(type='MAEViT', **TINY),
+            neck=dict(
+                type='MAEPretrainDecoder',
+                num_patches=16,
+                patch_size=16,
+                embed_dim=192,
+                decoder_embed_dim=64,
+                decoder_depth=1,
+                decoder_num_heads=4),
+            head=dict(
+                type='MAEPretrainHead',
+                patch_size=16,
+                loss=dict(type='PixelReconstructionLoss', criterion='L2')),
+            target_generator=dict(type='LowFreqTargetGenerator', radius=8))
+    else:
+        cfg = dict(
+            type='MFM',
+            backbone=dict(
+                type='BEiTViT',
+                use_abs_pos_emb=True,
+                use_rel_pos_bias=False,
+                layer_scale_init_value=0.,
+                final_norm=True,
+                out_type='featmap',
+                **TINY),
+            neck=dict(
+                type='SimMIMLinearDecoder', in_channels=192,
+                encoder_stride=16),
+            head=dict(type='MIMHead', loss=dict(type='FrequencyLoss')),
+            corruption=dict(type='FrequencyCorruption', radius=4))
+    model = MODELS.build(cfg)
+    model.init_weights()
+    with torch.no_grad():  # make the q/v biases non-trivial
+        for name, param in model.named_parameters():
+            if name.endswith(('q_bias', 'v_bias')):
+                param.normal_()
+    return model.eval()
+
+
+def tiny_segmentor(checkpoint: str) -> torch.nn.Module:
+    cfg = Config.fromfile(SEG_CONFIG)
+    cfg.merge_from_dict({
+        'model.backbone.embed_dims': 192,
+        'model.backbone.num_heads': 3,
+        'model.backbone.img_size': (64, 64),
+        'model.backbone.init_cfg.checkpoint': checkpoint,
+        'model.neck.embed_dim': 192,
+        'model.decode_head.in_channels': [192] * 4,
+        'model.decode_head.channels': 32,
+        'model.auxiliary_head.in_channels': 192,
+        'model.auxiliary_head.channels': 32,
+    })
+    init_default_scope('mmseg')
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    return model.eval()
+
+
+@pytest.mark.parametrize('algorithm', ['PixMIM', 'MFM'])
+def test_mmseg_backbone_gets_every_encoder_weight(tmp_path, algorithm):
+    source = pretrained_model(algorithm)
+    # a raw training checkpoint: numpy scalars and all parts of the model
+    raw = dict(meta=dict(iter=np.int64(3)), state_dict=source.state_dict())
+    state, encoder, report = convert_checkpoint(raw, 'mmseg')
+    path = str(tmp_path / 'converted.pth')
+    save_converted(state, dict(encoder=encoder), path)
+    assert torch.load(path, weights_only=True)['meta']['encoder'] == encoder
+
+    seg = tiny_segmentor(path).backbone.state_dict()
+    src = source.backbone.state_dict()
+    new = {k for k in seg if k not in state}
+    per_block = ('gamma_1', 'gamma_2', 'attn.relative_position_bias_table',
+                 'attn.relative_position_index')
+    assert new == {
+        f'layers.{i}.{name}'
+        for i in range(12)
+        for name in per_block
+    }
+    for key, value in state.items():
+        assert torch.equal(seg[key], value), key
+    for key in src:
+        if key.endswith('q_bias'):
+            prefix = key[:-len('q_bias')]
+            q, v = src[key], src[prefix + 'v_bias']
+            expected = torch.cat([q, torch.zeros_like(q), v])
+            assert torch.equal(seg[prefix + 'qkv.bias'], expected)
+        elif key.endswith('v_bias') or key.startswith('ln1.'):
+            continue  # merged above; mmseg's MAE has no final norm
+        else:
+            assert torch.equal(seg[key], src[key]), key
+    tables = [v for k, v in seg.items() if 'bias_table' in k]
+    assert all(t.abs().sum() == 0 for t in tables)  # initialised to zero
+
+
+@torch.no_grad()
+def test_mfm_features_survive_the_qv_bias_merge(tmp_path):
+    # A zero key bias changes no attention weight: the converted mmseg
+    # encoder computes the same features as MFM's (zero relative position
+    # bias, LayerScale 1).
+    source = pretrained_model('MFM')
+    state, _, _ = convert_checkpoint(source.state_dict(), 'mmseg')
+    path = str(tmp_path / 'mfm.pth')
+    save_converted(state, {}, path)
+    seg = tiny_segmentor(path).backbone
+    x = torch.randn(2, 3, 64, 64)
+    source.backbone.out_indices = [3]
+    source.backbone.final_norm = False
+    ours = source.backbone(x)[0]  # (N, C, 4, 4) after block 3
+    theirs = seg(x)[0]  # mmseg's first output: block 3
+    torch.testing.assert_close(theirs, ours, atol=1e-5, rtol=1e-5)
+
+
+def test_refuses_what_is_not_a_pretraining_checkpoint(tmp_path):
+    classifier = {
+        'backbone.layers.0.attn.qkv.bias': torch.zeros(3),
+        'head.fc.weight': torch.zeros(2)
+    }
+    with pytest.raises(ValueError, match='not a pre-training checkpoint'):
+        convert_checkpoint({'state_dict': {'w': torch.zeros(1)}}, 'mmseg')
+    converted, _, _ = convert_checkpoint(
+        pretrained_model('PixMIM').state_dict(), 'mmpretrain')
+    with pytest.raises(ValueError, match='not a pre-training checkpoint'):
+        convert_checkpoint(converted, 'mmseg')  # no decoder any more
+    with pytest.raises(ValueError, match='target'):
+        convert_checkpoint(classifier, 'mmdet3')
+
+
+def test_tool_writes_nothing_when_it_refuses(tmp_path):
+    src, dst = str(tmp_path / 'x.pth'), str(tmp_path / 'out.pth')
+    torch.save({'state_dict': {'w': torch.zeros(1)}}, src)
+    proc = subprocess.run([
+        sys.executable,
+        osp.join(ROOT, 'tools', 'convert_checkpoint.py'), src, dst, '--to',
+        'mmseg'
+    ],
+                          capture_output=True,
+                          text=True)
+    assert proc.returncode != 0
+    assert 'not a pre-training checkpoint' in proc.stderr
+    assert os.listdir(tmp_path) == ['x.pth']

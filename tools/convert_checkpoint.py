@@ -1,0 +1,51 @@
+"""Turn a PixMIM / MAE / MFM pre-training checkpoint into the encoder
+weights a downstream config loads.
+
+    python tools/convert_checkpoint.py work_dirs/run/epoch_800.pth \
+        pixmim_vit-b_mmseg.pth --to mmseg --trust
+
+The output holds only tensors and plain metadata, so it loads with torch's
+weights-only loading. A raw training checkpoint also pickles the runner's
+state; it is loaded in full only with --trust (for your own runs).
+"""
+import argparse
+
+import torch
+
+from pixmim_plugin.transfer import TARGETS, convert_checkpoint, save_converted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('src', help='pre-training checkpoint')
+    parser.add_argument('dst', help='converted file to write')
+    parser.add_argument('--to', required=True, choices=sorted(TARGETS))
+    parser.add_argument(
+        '--trust',
+        action='store_true',
+        help='load a raw training checkpoint in full')
+    args = parser.parse_args()
+    try:
+        checkpoint = torch.load(
+            args.src, map_location='cpu', weights_only=True)
+    except Exception as error:
+        if not args.trust:
+            raise SystemExit(
+                f'{args.src} holds more than tensors (a raw training '
+                'checkpoint?); rerun with --trust if you trust it') from error
+        checkpoint = torch.load(
+            args.src, map_location='cpu', weights_only=False)
+    try:
+        state_dict, encoder, report = convert_checkpoint(checkpoint, args.to)
+    except ValueError as error:
+        raise SystemExit(f'{args.src}: {error}') from error
+    save_converted(state_dict,
+                   dict(source=args.src, encoder=encoder, target=args.to),
+                   args.dst)
+    for line in report:
+        print(line)
+    print(f'wrote {len(state_dict)} tensors to {args.dst}')
+
+
+if __name__ == '__main__':
+    main()
