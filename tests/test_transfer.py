@@ -165,3 +165,40 @@ def test_tool_writes_nothing_when_it_refuses(tmp_path):
     assert proc.returncode != 0
     assert 'not a pre-training checkpoint' in proc.stderr
     assert os.listdir(tmp_path) == ['x.pth']
+
+
+@pytest.mark.parametrize('name,expected_new,unused', [
+    ('vit-base-p16_linear-8xb2048-coslr-90e_in1k.py', set(), set()),
+    ('vit-base-p16_ft-8xb128-coslr-100e_in1k.py', {'ln2.weight', 'ln2.bias'},
+     {'ln1.weight', 'ln1.bias'}),
+])
+@pytest.mark.parametrize('converted', [False, True])
+def test_classifier_configs_load_the_pixmim_encoder(tmp_path, name,
+                                                    expected_new, unused,
+                                                    converted):
+    source = pretrained_model('PixMIM')
+    path = str(tmp_path / 'pixmim.pth')
+    if converted:
+        state, encoder, _ = convert_checkpoint(source.state_dict(),
+                                               'mmpretrain')
+        save_converted(state, dict(encoder=encoder), path)
+    else:  # the pre-training weights as they are, `backbone.` prefix and all
+        torch.save(dict(state_dict=source.state_dict()), path)
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'benchmarks', name))
+    cfg.merge_from_dict({
+        'model.backbone.arch': 'deit-tiny',
+        'model.backbone.img_size': 64,
+        'model.backbone.init_cfg.checkpoint': path,
+        'model.head.in_channels': 192,
+    })
+    if cfg.model.get('neck'):
+        cfg.model.neck.input_features = 192
+    init_default_scope('mmpretrain')
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    ours = model.backbone.state_dict()
+    src = source.backbone.state_dict()
+    assert set(ours) - set(src) == expected_new
+    assert set(src) - set(ours) == unused
+    for key in set(ours) & set(src):
+        assert torch.equal(ours[key], src[key]), key

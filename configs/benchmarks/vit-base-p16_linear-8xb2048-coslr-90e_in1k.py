@@ -1,0 +1,13 @@
+# Linear probing of a PixMIM / MAE ViT-B/16 on ImageNet-1k (paper Table 10,
+# as MAE): frozen encoder, class token, BatchNorm without affine before the
+# linear classifier, LARS, base lr 0.1 per 256 images at 16384 (8 GPUs x
+# 2048), 10 warmup + cosine, 90 epochs, RandomResizedCrop. This is mmpretrain's
+# MAE linear-probing config; only the batch the lr is written for is fixed.
+# Pass the pre-training checkpoint (raw, or converted --to mmpretrain):
+#   --cfg-options model.backbone.init_cfg.checkpoint=PATH
+_base_ = 'mmpretrain::mae/benchmarks/vit-base-p16_8xb2048-linear-coslr-90e_in1k.py'  # noqa: E501
+
+custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
+
+# lr 6.4 = 0.1 * 16384 / 256; the inherited schedule says 1024
+auto_scale_lr = dict(base_batch_size=16384)
