@@ -20,13 +20,13 @@ demo: demo-data
 	$(VENV)/bin/mim train mmpretrain $(DEMO_CONFIG) \
 		--work-dir $(DEMO_WORK_DIR) $(DEMO_ARGS)
 	$(PY) tools/visualize_reconstruction.py $(DEMO_CONFIG) $(DEMO_WORK_DIR) \
-		--out $(DEMO_WORK_DIR)/reconstruction.png
+		--out $(DEMO_WORK_DIR)/reconstruction.png --trust
 
 demo-mfm: demo-data
 	$(VENV)/bin/mim train mmpretrain $(MFM_CONFIG) \
 		--work-dir $(MFM_WORK_DIR) $(DEMO_ARGS)
 	$(PY) tools/visualize_reconstruction.py $(MFM_CONFIG) $(MFM_WORK_DIR) \
-		--out $(MFM_WORK_DIR)/mfm.png
+		--out $(MFM_WORK_DIR)/mfm.png --trust
 
 test: install
 	$(PY) -m pytest tests $(PYTEST_ARGS)

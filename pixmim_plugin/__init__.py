@@ -3,9 +3,10 @@
 Importing this package registers its components in mmpretrain's registries
 and installs two fixes for mmengine 0.10.7 on current torch: the
 checkpoint-loading policy of :mod:`pixmim_plugin.engine.checkpoint` and
-the CPU launcher support of :mod:`pixmim_plugin.engine.dist`. It never
-imports mmdet or mmseg: their parts live in ``pixmim_plugin.det`` and
-``pixmim_plugin.seg``.
+the CPU launcher support of :mod:`pixmim_plugin.engine.dist`. It needs
+neither mmdet nor mmseg; :mod:`pixmim_plugin.transfer` (checkpoint
+conversion) is plain torch, and parts registered in mmdet's or mmseg's
+registries will live in subpackages that only their configs import.
 """
 from .datasets import *  # noqa: F401,F403
 from .engine import *  # noqa: F401,F403

@@ -1,7 +1,6 @@
 import subprocess
 import sys
 
-
 # Makes mmdet and mmseg unimportable, as on a machine without them.
 BLOCK = """
 import sys

@@ -184,6 +184,7 @@ def test_noise_corruption_is_unclipped_gaussian():
 
 @pytest.mark.parametrize('cfg,match', [
     (dict(type='FrequencyCorruption', radius=-1), 'radius'),
+    (dict(type='FrequencyCorruption', radius=0), 'radius must be > 0'),
     (dict(type='FrequencyCorruption', low_pass_prob=1.5), 'low_pass_prob'),
     (dict(type='FrequencyCorruption', low_pass_prob=-0.1), 'low_pass_prob'),
     (dict(type='FrequencyCorruption', pixel_range=(1, 0)), 'pixel_range'),

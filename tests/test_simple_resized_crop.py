@@ -28,8 +28,8 @@ def test_output_size(shape, backend):
     assert results['img_shape'] == (56, 56)
 
 
-def test_input_at_scale_gives_windows_of_reflect_padded_input():
-    scale, pad = 16, 4
+@pytest.mark.parametrize('scale,pad', [(16, 4), (3, 2)])
+def test_input_at_scale_gives_windows_of_reflect_padded_input(scale, pad):
     img = np.random.default_rng(1).integers(
         0, 256, (scale, scale, 3), dtype=np.uint8)
     padded = np.pad(img, ((pad, pad), (pad, pad), (0, 0)), mode='reflect')
@@ -110,3 +110,12 @@ def test_repr_names_every_argument():
     for part in ('scale=224', 'padding=4', 'interpolation=bilinear',
                  'backend=torch'):
         assert part in text
+
+
+def test_negative_stride_images():
+    # as from mmcv's pillow decoder (RGB -> BGR view) or a flip before it
+    img = np.random.default_rng(4).integers(
+        0, 256, (40, 50, 3), dtype=np.uint8)
+    for view in (img[:, :, ::-1], img[:, ::-1]):
+        expected = run(build(scale=20), np.ascontiguousarray(view))['img']
+        assert np.array_equal(run(build(scale=20), view)['img'], expected)

@@ -148,6 +148,8 @@ def test_refuses_what_is_not_a_pretraining_checkpoint(tmp_path):
         pretrained_model('PixMIM').state_dict(), 'mmpretrain')
     with pytest.raises(ValueError, match='not a pre-training checkpoint'):
         convert_checkpoint(converted, 'mmseg')  # no decoder any more
+    with pytest.raises(ValueError, match='not a pre-training checkpoint'):
+        convert_checkpoint(classifier, 'mmseg')
     with pytest.raises(ValueError, match='target'):
         convert_checkpoint(classifier, 'mmdet3')
 

@@ -8,8 +8,12 @@
 #   USE_SYSTEM_TORCH=1     create the venv with --system-site-packages and keep
 #                          the torch/torchvision already installed there
 #   MMCV_CACHE=~/.cache/pixmim-plugin/mmcv   where built mmcv wheels are kept,
-#                          in one sub-folder per torch version + CUDA version
+#                          one sub-folder per Python, torch, CUDA and ops kind
 #   MAX_JOBS=N             parallel compile jobs for mmcv's C++/CUDA ops
+#   MMCV_WITH_CUDA=1|0     force building mmcv's CUDA ops or not (default:
+#                          only with a GPU and an nvcc matching torch's CUDA)
+#   TORCH_INDEX_URL=URL    pip index for torch/torchvision, e.g.
+#                          https://download.pytorch.org/whl/cu126
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,29 +52,59 @@ fi
 if [ "${USE_SYSTEM_TORCH:-0}" = 1 ]; then
   say "using the torch already installed: $("$PY" -c 'import torch; print(torch.__version__)')"
 elif ! "$PY" -c 'import torch, torchvision, sys; sys.exit(torch.__version__.split("+")[0] != "2.14.1")' 2>/dev/null; then
-  say "installing $TORCH_SPEC"
-  "${PIP[@]}" install -q $TORCH_SPEC
+  say "installing $TORCH_SPEC${TORCH_INDEX_URL:+ from $TORCH_INDEX_URL}"
+  TORCH_PIP=()
+  if [ -n "${TORCH_INDEX_URL:-}" ]; then TORCH_PIP=(--index-url "$TORCH_INDEX_URL"); fi
+  "${PIP[@]}" install -q "${TORCH_PIP[@]}" $TORCH_SPEC
 fi
 
 # --- mmcv with its compiled ops -------------------------------------------
-mmcv_ok() {
-  "$PY" - <<'PY' 2>/dev/null
+# CUDA ops need a visible GPU and an nvcc whose major version matches torch's
+# CUDA (torch refuses others); otherwise only the CPU ops are built, with a
+# warning. MMCV_WITH_CUDA=1/0 forces the choice.
+choose_ops() {
+  if [ -n "${MMCV_WITH_CUDA:-}" ]; then
+    if [ "$MMCV_WITH_CUDA" = 1 ]; then echo cudaops; else echo cpuops; fi
+    return
+  fi
+  if ! "$PY" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())'; then
+    echo cpuops
+    return
+  fi
+  local nvcc="${CUDA_HOME:+$CUDA_HOME/bin/}nvcc" torch_major nvcc_major
+  torch_major="$("$PY" -c 'import torch; print((torch.version.cuda or "").split(".")[0])')"
+  if ! command -v "$nvcc" >/dev/null 2>&1; then
+    say "a GPU is visible but no nvcc was found (set CUDA_HOME): CPU ops only" >&2
+    echo cpuops
+    return
+  fi
+  nvcc_major="$("$nvcc" --version | sed -n 's/.*release \([0-9]*\)\..*/\1/p')"
+  if [ "$nvcc_major" != "$torch_major" ]; then
+    say "nvcc is CUDA $nvcc_major, torch was built with CUDA $torch_major: CPU ops only" >&2
+    echo cpuops
+    return
+  fi
+  echo cudaops
+}
+mmcv_ok() {  # $1: cpuops or cudaops
+  "$PY" - "$1" <<'PY' 2>/dev/null
+import sys
+
 import mmcv
-from mmcv.ops import RoIAlign, nms  # noqa: F401  (loads the C++ extension)
+from mmcv.ops import RoIAlign, get_compiling_cuda_version, nms  # noqa: F401
+
 assert mmcv.__version__ == '2.1.0'
+if sys.argv[1] == 'cudaops':
+    assert get_compiling_cuda_version() != 'not available'
 PY
 }
-if ! mmcv_ok; then
-  if "$PY" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())'; then
-    OPS=cudaops
-  else
-    OPS=cpuops
-  fi
-  TAG="$("$PY" -c 'import torch; print("torch" + torch.__version__.replace("+", "_") + "-cuda" + str(torch.version.cuda))')-$OPS"
+OPS="$(choose_ops)"
+if ! mmcv_ok "$OPS"; then
+  TAG="$("$PY" -c 'import sys, torch; v = torch.__version__.replace("+", "_"); print("cp%d%d-torch%s-cuda%s" % (sys.version_info[0], sys.version_info[1], v, torch.version.cuda))')-$OPS"
   WHEELS="$MMCV_CACHE/$TAG"
   mkdir -p "$WHEELS"
   if ! ls "$WHEELS"/mmcv-$MMCV_VERSION-*.whl >/dev/null 2>&1; then
-    say "building mmcv $MMCV_VERSION with ops against $TAG (several minutes)"
+    say "building mmcv $MMCV_VERSION with $OPS against $TAG (several minutes)"
     BUILD="$(mktemp -d)"
     trap 'rm -rf "$BUILD"' EXIT
     "${PIP[@]}" download -q --no-deps --no-binary :all: "mmcv==$MMCV_VERSION" -d "$BUILD"
@@ -78,8 +112,10 @@ if ! mmcv_ok; then
     # torch >= 2.10 headers need C++20; mmcv 2.1.0 hard-codes -std=c++17.
     sed -i 's/-std=c++17/-std=c++20/g' "$BUILD/mmcv-$MMCV_VERSION/setup.py"
     if [ "$OPS" = cudaops ]; then
-      say "CUDA found: building the CUDA ops too"
+      say "building the CUDA ops too"
       export FORCE_CUDA=1
+    else
+      export FORCE_CUDA=0 CUDA_VISIBLE_DEVICES=""  # mmcv builds CUDA ops whenever it sees a GPU
     fi
     export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"
     # --no-cache-dir: pip's own wheel cache is not keyed by torch version.
@@ -92,11 +128,16 @@ if ! mmcv_ok; then
   # mmcv's runtime requirements (it was installed without its deps).
   "${PIP[@]}" install -q addict mmengine==0.10.7 numpy packaging Pillow pyyaml \
     yapf opencv-python
-  mmcv_ok || { say "mmcv ops failed to import"; exit 1; }
+  if ! mmcv_ok "$OPS"; then
+    say "mmcv's $OPS failed to import; removing the cached wheel"
+    rm -f "$WHEELS"/mmcv-$MMCV_VERSION-*.whl
+    exit 1
+  fi
 fi
 
 # --- OpenMMLab libraries and this package ---------------------------------
-if ! "$PY" -c 'import mmpretrain, mmdet, mmseg, mim, ftfy, regex, pixmim_plugin' 2>/dev/null; then
+# (the metadata check, since `python -c` would import the source tree anyway)
+if ! "$PY" -c 'import importlib.metadata as m; m.version("pixmim-plugin"); import mmpretrain, mmdet, mmseg, mim, ftfy, regex, pytest' 2>/dev/null; then
   say "installing mmengine, mmpretrain, mmdet, mmsegmentation, openmim"
   CONSTRAINTS="$(mktemp)"
   printf 'mmcv==%s\nsetuptools>=77,<81\n' "$MMCV_VERSION" > "$CONSTRAINTS"

@@ -5,9 +5,9 @@
 
 MAE / PixMIM: original, masked input, target, reconstruction. MFM: original,
 corrupted input, prediction and their log-amplitude spectra, for low-pass
-and high-pass corruptions. The checkpoint is loaded in full (it holds the
-runner's state besides the weights): pass only checkpoints you trust, such
-as your own run's.
+and high-pass corruptions. A raw training checkpoint holds the runner's
+state besides the weights and is loaded only with --trust (use it for your
+own runs); converted or weights-only files load without it.
 """
 import argparse
 
@@ -32,6 +32,10 @@ def parse_args() -> argparse.Namespace:
         'default the first of each class of the val split')
     parser.add_argument('--num', type=int, default=8)
     parser.add_argument('--seed', type=int, default=0, help='of the masks')
+    parser.add_argument(
+        '--trust',
+        action='store_true',
+        help='load a raw training checkpoint in full')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args()
 
@@ -39,7 +43,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     cfg, model = build_trained_model(args.config, args.checkpoint,
-                                     args.cfg_options)
+                                     args.cfg_options, args.trust)
     files = (args.images or first_of_each_class(cfg))[:args.num]
     inputs = load_inputs(model, files, cfg.model.backbone.get('img_size', 224))
     torch.manual_seed(args.seed)

@@ -3,7 +3,10 @@
 # betas (0.9, 0.999), layer decay 0.75, 5 warmup + cosine, 100 epochs,
 # RandAug (9, 0.5), label smoothing 0.1, mixup 0.8, cutmix 1.0, drop path
 # 0.1: mmpretrain's MAE fine-tuning config with the paper's lr and layer
-# decay. Pass the pre-training checkpoint (raw, or converted --to mmpretrain):
+# decay. (mmselfsup's released PixMIM config uses MAE's ViT-B values, lr 2e-3
+# at 1024 and layer decay 0.65: `--cfg-options optim_wrapper.optimizer.lr=2e-3
+# optim_wrapper.paramwise_cfg.layer_decay_rate=0.65` reproduces it.)
+# Pass the pre-training checkpoint (raw, or converted --to mmpretrain):
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
 _base_ = 'mmpretrain::mae/benchmarks/vit-base-p16_8xb128-coslr-100e_in1k.py'
 

@@ -1,4 +1,5 @@
 import os.path as osp
+from contextlib import nullcontext
 from typing import List, Optional, Sequence, Tuple
 
 import torch
@@ -11,14 +12,15 @@ from mmpretrain.registry import DATASETS, MODELS
 from pixmim_plugin.engine import trusted_checkpoint_dir
 
 
-def build_trained_model(
-        config: str,
-        checkpoint: str,
-        cfg_options: Optional[dict] = None) -> Tuple[Config, torch.nn.Module]:
+def build_trained_model(config: str,
+                        checkpoint: str,
+                        cfg_options: Optional[dict] = None,
+                        trust: bool = False) -> Tuple[Config, torch.nn.Module]:
     """Build ``config``'s model (with its data preprocessor, as the Runner
     does) and load ``checkpoint``, a file or a work_dir (its latest
-    checkpoint), in full: pass only checkpoints you trust, such as your own
-    run's. Returns ``(cfg, model)`` in eval mode."""
+    checkpoint). The file is loaded weights-only unless ``trust`` (a raw
+    training checkpoint needs it: pass it only for files you trust, such as
+    your own run's). Returns ``(cfg, model)`` in eval mode."""
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
@@ -31,7 +33,8 @@ def build_trained_model(
     if cfg.get('data_preprocessor'):
         cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     model = MODELS.build(cfg.model).eval()
-    with trusted_checkpoint_dir(osp.dirname(osp.abspath(checkpoint))):
+    trusted = trusted_checkpoint_dir(checkpoint) if trust else nullcontext()
+    with trusted:  # this one file, not its directory
         load_checkpoint(model, checkpoint, map_location='cpu')
     return cfg, model
 

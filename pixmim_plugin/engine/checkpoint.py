@@ -16,8 +16,9 @@ The policy here instead:
   environment variable (``os.pathsep``-separated).
 * every other local file (``load_from``, ``init_cfg`` pretrained weights,
   a ``resume_from`` outside the work_dir) is loaded with
-  ``weights_only=True``; if that fails the error says how to trust the file
-  or convert it to plain tensors.
+  ``weights_only=True``; if that refuses the file, the error says how to
+  trust it or convert it to plain tensors. (A ``CheckpointHook(out_dir=...)``
+  writes outside the work_dir: trust that directory too to auto-resume.)
 
 Importing :mod:`pixmim_plugin` installs this policy.
 """
@@ -25,6 +26,7 @@ import contextlib
 import functools
 import os
 import os.path as osp
+import pickle
 from typing import Iterator, List
 
 import torch
@@ -73,7 +75,7 @@ def load_from_local(filename: str, map_location=None) -> dict:
     try:
         return torch.load(
             filename, map_location=map_location, weights_only=True)
-    except Exception as error:  # torch raises UnpicklingError subclasses
+    except pickle.UnpicklingError as error:  # what weights-only refuses
         raise RuntimeError(
             f'{filename} holds more than tensors and plain data, so it was '
             'refused by weights-only loading. If you trust it, add its '

@@ -16,21 +16,22 @@ TARGETS = {
     'mmpretrain': ('MAEViT', 'BEiTViT', 'ResNet'),
     'mmseg': ('MAEViT', 'BEiTViT'),
 }
-PRETRAINING_PARTS = ('neck.', 'head.', 'target_generator.', 'corruption.')
+# keys only a pre-training model's decoder has: MAE's and SimMIM's necks
+PRETRAINING_KEYS = ('neck.decoder_embed.weight', 'neck.decoder.0.weight')
 
 
 def detect_encoder(state_dict: Dict[str, torch.Tensor]) -> str:
     """The encoder type of a pre-training ``state_dict`` (with its
     ``backbone.`` prefix); a clear ``ValueError`` for anything else."""
     found = [name for name, key in ENCODERS.items() if key in state_dict]
-    has_decoder = any(k.startswith(PRETRAINING_PARTS) for k in state_dict)
+    has_decoder = any(key in state_dict for key in PRETRAINING_KEYS)
     if len(found) != 1 or not has_decoder:
         raise ValueError(
             'not a pre-training checkpoint of a known encoder: expected an '
             f"mmpretrain self-supervised model's state_dict with one of "
             f'{sorted(ENCODERS)} under `backbone.` and its pre-training '
-            'decoder (`neck.`/`head.`); a classifier or detector checkpoint, '
-            'or a converted file, is not converted again')
+            f'decoder ({" or ".join(PRETRAINING_KEYS)}); a classifier or '
+            'detector checkpoint, or a converted file, is not converted')
     return found[0]
 
 
@@ -115,6 +116,9 @@ def save_converted(state_dict: Dict[str, torch.Tensor], meta: dict,
                     for k, v in state_dict.items()
                 },
                 meta=meta), tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it owner-only
         os.replace(tmp, path)
     finally:
         if osp.exists(tmp):

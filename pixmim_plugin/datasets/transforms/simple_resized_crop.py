@@ -126,6 +126,8 @@ class SimpleResizedCrop(BaseTransform):
             # PyTorch's fast antialiased kernels, and no copy. The result is
             # planar; cv2.merge interleaves the window's planes ~10x faster
             # than a transposing copy.
+            # (flipped or BGR-swapped decodes have negative strides)
+            img = np.ascontiguousarray(img)
             planes = torch.from_numpy(img.reshape(h, w, -1)).permute(2, 0, 1)
             out = F.interpolate(
                 planes[None],
@@ -179,9 +181,11 @@ class SimpleResizedCrop(BaseTransform):
         r0, r1 = int(rows.min()), int(rows.max()) + 1
         c0, c1 = int(cols.min()), int(cols.max()) + 1
         region = self._resize_region(img, (new_h, new_w), (r0, r1), (c0, c1))
-        if r1 - r0 != self.scale:  # the window reaches into the padding
+        # Unless the window lies inside the resized image, gather its rows
+        # and columns; a reflected run is never an increasing one from r0.
+        if rows[0] != r0 or r1 - r0 != self.scale:
             region = region[rows - r0]
-        if c1 - c0 != self.scale:
+        if cols[0] != c0 or c1 - c0 != self.scale:
             region = region[:, cols - c0]
         results['img'] = np.ascontiguousarray(region)
         results['img_shape'] = region.shape[:2]

@@ -39,6 +39,9 @@ class FrequencyCorruption(PixelCorruption):
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(pixel_range, init_cfg)
         check_radius(radius, ref_size, name='radius')
+        if radius == 0:
+            raise ValueError('radius must be > 0: the strict disc of radius 0 '
+                             'is empty (a low-pass image would be all zero)')
         if isinstance(low_pass_prob, bool) or not isinstance(
                 low_pass_prob, (int, float)) or not 0 <= low_pass_prob <= 1:
             raise ValueError(
