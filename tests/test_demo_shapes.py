@@ -60,3 +60,46 @@ def test_textures_do_not_reveal_the_class():
     ] for c in range(len(demo_shapes.CLASSES))])  # (classes, 40, 3)
     spread = np.abs(colours.mean(1) - colours.mean((0, 1))).max()
     assert spread < 25  # on a 0-255 scale; within-class std is about 40
+
+
+def test_coco_set_reads_back_with_pycocotools(tmp_path):
+    from pycocotools.coco import COCO
+    content = demo_shapes.write_coco(str(tmp_path), 'val2017', num_images=6)
+    coco = COCO(str(tmp_path / 'annotations' / 'instances_val2017.json'))
+    assert [c['name'] for c in coco.loadCats(coco.getCatIds())
+            ] == list(demo_shapes.CLASSES)
+    assert len(content['annotations']) >= 6
+    for image in coco.loadImgs(coco.getImgIds()):
+        img, objects = demo_shapes._scene(0, 'val2017', image['id'], 3)
+        assert Image.open(tmp_path / 'images' / 'val2017' /
+                          image['file_name']).size == (image['width'],
+                                                       image['height'])
+        visible = [o for o in objects if o['mask'].sum() >= 16]
+        anns = coco.loadAnns(coco.getAnnIds(imgIds=image['id']))
+        assert len(anns) == len(visible)
+        for ann, obj in zip(anns, visible):
+            assert np.array_equal(
+                coco.annToMask(ann).astype(bool), obj['mask'])
+            x0, y0, x1, y1 = obj['bbox']
+            assert ann['bbox'] == [x0, y0, x1 - x0, y1 - y0]
+            assert ann['category_id'] == obj['label'] + 1
+
+
+def test_ade_set_label_maps(tmp_path):
+    files = demo_shapes.write_ade(str(tmp_path), 'validation', num_images=4)
+    for i, file in enumerate(files):
+        labels = np.asarray(
+            Image.open(tmp_path / 'annotations' / 'validation' /
+                       file.replace('.jpg', '.png')))
+        _, objects = demo_shapes._scene(0, 'validation', i, 3)
+        expected = np.zeros(labels.shape, np.uint8)
+        for obj in objects:
+            expected[obj['mask']] = obj['label'] + 1
+        assert np.array_equal(labels, expected)
+        assert labels.max() <= len(demo_shapes.CLASSES)
+
+
+def test_scene_occlusion_keeps_masks_disjoint():
+    _, objects = demo_shapes.render_scene(5, [0, 2, 4, 6], scale=(0.3, 0.4))
+    total = sum(o['mask'].astype(int) for o in objects)
+    assert total.max() == 1  # every pixel belongs to at most one object

@@ -117,3 +117,64 @@ def test_mfm_fine_tune_config_loads_every_backbone_weight(
     for name, value in backbone.items():
         if name in pretrained:
             assert torch.equal(value, pretrained[name]), name
+
+
+def test_demo_chain_pretrain_convert_upernet(tmp_path, data_root):
+    """Demo pre-training -> conversion -> UperNet on the demo ADE set."""
+    from mmengine.config import Config
+    from mmengine.registry import MODELS as ROOT_MODELS
+    from mmengine.registry import init_default_scope
+
+    from pixmim_plugin.datasets.demo_shapes import write_ade
+    pre_dir = str(tmp_path / 'pre')
+    mim_train(PIXMIM, pre_dir, data_root, 2)
+    converted = str(tmp_path / 'vit-tiny_mmseg.pth')
+    proc = subprocess.run([
+        sys.executable,
+        osp.join(ROOT, 'tools', 'convert_checkpoint.py'),
+        osp.join(pre_dir, 'iter_2.pth'), converted, '--to', 'mmseg', '--trust'
+    ],
+                          capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    ade = str(tmp_path / 'ade')
+    write_ade(ade, 'training', 8)
+    write_ade(ade, 'validation', 4)
+
+    config = osp.join(DEMO, 'upernet_vit-tiny-p8_ade-shapes.py')
+    seg_dir = str(tmp_path / 'seg')
+    cmd = [
+        MIM, 'train', 'mmseg', config, '--work-dir', seg_dir, '--cfg-options',
+        f'model.backbone.init_cfg.checkpoint={converted}',
+        f'train_dataloader.dataset.data_root={ade}',
+        f'val_dataloader.dataset.data_root={ade}',
+        f'test_dataloader.dataset.data_root={ade}',
+        'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
+        'val_dataloader.num_workers=0', 'test_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'val_dataloader.persistent_workers=False',
+        'test_dataloader.persistent_workers=False', 'train_cfg.max_iters=2',
+        'train_cfg.val_interval=2'
+    ]
+    proc = subprocess.run(
+        cmd,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, OMP_NUM_THREADS='1'),
+        timeout=600)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-5000:]
+    assert 'mIoU' in log
+
+    # the segmentor's encoder starts from the pre-trained weights
+    pretrained = load_trusted(osp.join(pre_dir, 'iter_2.pth'))['state_dict']
+    cfg = Config.fromfile(config)
+    cfg.model.backbone.init_cfg.checkpoint = converted
+    init_default_scope('mmseg')
+    model = ROOT_MODELS.build(cfg.model)
+    model.init_weights()
+    for key in ('patch_embed.projection.weight', 'layers.11.attn.qkv.bias',
+                'pos_embed'):
+        assert torch.equal(model.backbone.state_dict()[key],
+                           pretrained[f'backbone.{key}']), key

@@ -1,0 +1,101 @@
+# UperNet on the demo ADE-layout shapes set (`python tools/make_demo_data.py`)
+# for the demo PixMIM / MAE ViT-tiny (patch 8, 64 px): the ADE20K config of
+# configs/benchmarks/ scaled down to run a few iterations on a CPU. Convert
+# the demo checkpoint first:
+#   python tools/convert_checkpoint.py work_dirs/demo_pixmim/iter_600.pth \
+#       work_dirs/demo_pixmim/vit-tiny_mmseg.pth --to mmseg --trust
+#   mim train mmseg configs/demo/upernet_vit-tiny-p8_ade-shapes.py \
+#       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-tiny_mmseg.pth
+_base_ = '../benchmarks/upernet_vit-base-p16_8xb2-amp-160k_ade20k-512x512.py'
+
+data_root = 'data/demo/ade/ADEChallengeData2016'
+classes = ('circle', 'ring', 'square', 'triangle', 'star', 'cross',
+           'crescent', 'ellipse')  # label k + 1 in the maps; 0 is ignored
+crop_size = (64, 64)
+max_iters = 40
+norm_cfg = dict(type='BN', requires_grad=True)  # SyncBN needs a process group
+
+model = dict(
+    data_preprocessor=dict(size=crop_size),
+    backbone=dict(
+        img_size=crop_size,
+        patch_size=8,
+        embed_dims=192,
+        num_heads=3,
+        drop_path_rate=0.),
+    neck=dict(embed_dim=192, norm_cfg=norm_cfg),
+    decode_head=dict(
+        in_channels=[192] * 4,
+        channels=64,
+        num_classes=len(classes),
+        norm_cfg=norm_cfg),
+    auxiliary_head=dict(
+        in_channels=192,
+        channels=32,
+        num_classes=len(classes),
+        norm_cfg=norm_cfg),
+    test_cfg=dict(mode='slide', crop_size=crop_size, stride=(43, 43)))
+
+dataset = dict(
+    type='BaseSegDataset',
+    data_root=data_root,
+    metainfo=dict(classes=classes),
+    img_suffix='.jpg',
+    seg_map_suffix='.png',
+    reduce_zero_label=True)
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', reduce_zero_label=True),
+    dict(
+        type='RandomResize',
+        scale=(128, 64),
+        ratio_range=(0.5, 2.0),
+        keep_ratio=True),
+    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackSegInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(128, 64), keep_ratio=True),
+    dict(type='LoadAnnotations', reduce_zero_label=True),
+    dict(type='PackSegInputs')
+]
+train_dataloader = dict(
+    batch_size=8,
+    num_workers=2,
+    dataset=dict(
+        _delete_=True,
+        data_prefix=dict(
+            img_path='images/training', seg_map_path='annotations/training'),
+        pipeline=train_pipeline,
+        **dataset))
+val_dataloader = dict(
+    num_workers=2,
+    dataset=dict(
+        _delete_=True,
+        data_prefix=dict(
+            img_path='images/validation',
+            seg_map_path='annotations/validation'),
+        pipeline=test_pipeline,
+        **dataset))
+test_dataloader = val_dataloader
+
+# AMP needs a GPU
+optim_wrapper = dict(type='OptimWrapper', _delete_=True,
+                     optimizer=dict(type='AdamW', lr=2e-4, betas=(0.9, 0.999),
+                                    weight_decay=0.05),
+                     constructor='LayerDecayOptimizerConstructor',
+                     paramwise_cfg=dict(num_layers=12, layer_decay_rate=0.75))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0,
+         end=10),
+    dict(type='CosineAnnealingLR', T_max=max_iters - 10, by_epoch=False,
+         begin=10, end=max_iters)
+]
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=10),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False,
+                    interval=max_iters))
+env_cfg = dict(dist_cfg=dict(backend='gloo'))
