@@ -19,6 +19,37 @@ def low_pass_reference(x: np.ndarray,
     return out.real
 
 
+def tiny_mae_cfg(algorithm: str = 'PixMIM',
+                 img_size: int = 32,
+                 patch_size: int = 8,
+                 target_generator: dict = None) -> dict:
+    """A DeiT-tiny MAE / PixMIM with a one-block decoder: CPU-sized."""
+    cfg = dict(
+        type=algorithm,
+        backbone=dict(
+            type='MAEViT',
+            arch='deit-tiny',
+            img_size=img_size,
+            patch_size=patch_size,
+            mask_ratio=0.75),
+        neck=dict(
+            type='MAEPretrainDecoder',
+            num_patches=(img_size // patch_size)**2,
+            patch_size=patch_size,
+            embed_dim=192,
+            decoder_embed_dim=64,
+            decoder_depth=1,
+            decoder_num_heads=4),
+        head=dict(
+            type='MAEPretrainHead',
+            norm_pix=True,
+            patch_size=patch_size,
+            loss=dict(type='PixelReconstructionLoss', criterion='L2')))
+    if target_generator is not None:
+        cfg['target_generator'] = target_generator
+    return cfg
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)

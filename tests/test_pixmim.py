@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 import torch
-from conftest import low_pass_reference
+from conftest import low_pass_reference, tiny_mae_cfg
 from mmpretrain.registry import MODELS
 
 import pixmim_plugin  # noqa: F401
@@ -10,29 +10,7 @@ IMG, PATCH = 32, 8
 
 
 def tiny_model(algorithm='PixMIM', target_generator=None):
-    cfg = dict(
-        type=algorithm,
-        backbone=dict(
-            type='MAEViT',
-            arch='deit-tiny',
-            img_size=IMG,
-            patch_size=PATCH,
-            mask_ratio=0.75),
-        neck=dict(
-            type='MAEPretrainDecoder',
-            num_patches=(IMG // PATCH)**2,
-            patch_size=PATCH,
-            embed_dim=192,
-            decoder_embed_dim=64,
-            decoder_depth=1,
-            decoder_num_heads=4),
-        head=dict(
-            type='MAEPretrainHead',
-            norm_pix=True,
-            patch_size=PATCH,
-            loss=dict(type='PixelReconstructionLoss', criterion='L2')))
-    if target_generator is not None:
-        cfg['target_generator'] = target_generator
+    cfg = tiny_mae_cfg(algorithm, IMG, PATCH, target_generator)
     model = MODELS.build(cfg)
     model.init_weights()
     return model.eval()

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 import torch
+from conftest import tiny_mae_cfg
 from mmengine.config import Config
 from mmengine.registry import MODELS, init_default_scope
 
@@ -23,22 +24,8 @@ def pretrained_model(algorithm: str) -> torch.nn.Module:
     """A tiny PixMIM (MAEViT) or MFM (BEiTViT) with random weights."""
     init_default_scope('mmpretrain')
     if algorithm == 'PixMIM':
-        cfg = dict(
-            type='PixMIM',
-            backbone=dict(type='MAEViT', **TINY),
-            neck=dict(
-                type='MAEPretrainDecoder',
-                num_patches=16,
-                patch_size=16,
-                embed_dim=192,
-                decoder_embed_dim=64,
-                decoder_depth=1,
-                decoder_num_heads=4),
-            head=dict(
-                type='MAEPretrainHead',
-                patch_size=16,
-                loss=dict(type='PixelReconstructionLoss', criterion='L2')),
-            target_generator=dict(type='LowFreqTargetGenerator', radius=8))
+        cfg = tiny_mae_cfg('PixMIM', 64, 16,
+                           dict(type='LowFreqTargetGenerator', radius=8))
     else:
         cfg = dict(
             type='MFM',
