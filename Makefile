@@ -7,7 +7,8 @@ MFM_CONFIG := configs/demo/mfm_vit-tiny-p16_shapes.py
 MFM_WORK_DIR := work_dirs/demo_mfm
 PYTEST_ARGS ?=
 
-.PHONY: install demo-data demo demo-mfm demo-ade test lint
+.PHONY: install demo-data demo demo-mfm demo-convert demo-ade demo-transfer \
+	test lint
 
 install:
 	VENV=$(VENV) bash tools/install.sh
@@ -27,14 +28,33 @@ demo-mfm: demo-data
 	$(PY) tools/visualize_reconstruction.py $(MFM_CONFIG) $(MFM_WORK_DIR) \
 		--out $(MFM_WORK_DIR)/mfm.png --trust
 
-# UperNet on the demo ADE-layout set from the `make demo` checkpoint
-demo-ade: demo-data
+# the `make demo` checkpoint as each downstream library loads it
+demo-convert: demo-data
 	test -f $(DEMO_WORK_DIR)/last_checkpoint || $(MAKE) demo
-	$(PY) tools/convert_checkpoint.py $$(cat $(DEMO_WORK_DIR)/last_checkpoint) \
-		$(DEMO_WORK_DIR)/vit-tiny_mmseg.pth --to mmseg --trust
+	for lib in mmpretrain mmdet mmseg; do \
+		$(PY) tools/convert_checkpoint.py $$(cat $(DEMO_WORK_DIR)/last_checkpoint) \
+			$(DEMO_WORK_DIR)/vit-tiny_$$lib.pth --to $$lib --trust || exit 1; \
+	done
+
+# UperNet on the demo ADE-layout set
+demo-ade: demo-convert
 	$(VENV)/bin/mim train mmseg configs/demo/upernet_vit-tiny-p8_ade-shapes.py \
 		--work-dir work_dirs/demo_ade --cfg-options \
 		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmseg.pth
+
+# the four protocols on the demo sets, then their metrics
+demo-transfer: demo-ade
+	$(VENV)/bin/mim train mmpretrain configs/demo/vit-tiny-p8_linear_shapes.py \
+		--work-dir work_dirs/demo_linear --cfg-options \
+		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmpretrain.pth
+	$(VENV)/bin/mim train mmpretrain configs/demo/vit-tiny-p8_ft_shapes.py \
+		--work-dir work_dirs/demo_ft --cfg-options \
+		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmpretrain.pth
+	$(VENV)/bin/mim train mmdet configs/demo/mask-rcnn_vit-tiny-p8_sfp_coco-shapes.py \
+		--work-dir work_dirs/demo_det --cfg-options \
+		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmdet.pth
+	$(PY) tools/print_metrics.py work_dirs/demo_linear work_dirs/demo_ft \
+		work_dirs/demo_det work_dirs/demo_ade
 
 test: install
 	$(PY) -m pytest tests $(PYTEST_ARGS)

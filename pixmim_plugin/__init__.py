@@ -5,8 +5,8 @@ and installs two fixes for mmengine 0.10.7 on current torch: the
 checkpoint-loading policy of :mod:`pixmim_plugin.engine.checkpoint` and
 the CPU launcher support of :mod:`pixmim_plugin.engine.dist`. It needs
 neither mmdet nor mmseg; :mod:`pixmim_plugin.transfer` (checkpoint
-conversion) is plain torch, and parts registered in mmdet's or mmseg's
-registries will live in subpackages that only their configs import.
+conversion) is plain torch, and the parts registered in mmdet's registries
+live in :mod:`pixmim_plugin.det`, which only the detection configs import.
 """
 from .datasets import *  # noqa: F401,F403
 from .engine import *  # noqa: F401,F403

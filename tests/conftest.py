@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 
 def low_pass_reference(x: np.ndarray,
@@ -48,6 +49,41 @@ def tiny_mae_cfg(algorithm: str = 'PixMIM',
     if target_generator is not None:
         cfg['target_generator'] = target_generator
     return cfg
+
+
+def pretrained_model(algorithm: str) -> torch.nn.Module:
+    """A tiny PixMIM (MAEViT) or MFM (BEiTViT) with random weights."""
+    import pixmim_plugin  # noqa: F401
+    from mmengine.registry import MODELS, init_default_scope
+    init_default_scope('mmpretrain')
+    if algorithm == 'PixMIM':
+        cfg = tiny_mae_cfg('PixMIM', 64, 16,
+                           dict(type='LowFreqTargetGenerator', radius=8))
+    else:
+        cfg = dict(
+            type='MFM',
+            backbone=dict(
+                type='BEiTViT',
+                use_abs_pos_emb=True,
+                use_rel_pos_bias=False,
+                layer_scale_init_value=0.,
+                final_norm=True,
+                out_type='featmap',
+                arch='deit-tiny',
+                img_size=64,
+                patch_size=16),
+            neck=dict(
+                type='SimMIMLinearDecoder', in_channels=192,
+                encoder_stride=16),
+            head=dict(type='MIMHead', loss=dict(type='FrequencyLoss')),
+            corruption=dict(type='FrequencyCorruption', radius=4))
+    model = MODELS.build(cfg)
+    model.init_weights()
+    with torch.no_grad():  # make the q/v biases non-trivial
+        for name, param in model.named_parameters():
+            if name.endswith(('q_bias', 'v_bias')):
+                param.normal_()
+    return model.eval()
 
 
 @pytest.fixture

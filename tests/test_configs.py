@@ -1,4 +1,5 @@
 import glob
+import importlib
 import os.path as osp
 
 import pytest
@@ -65,15 +66,20 @@ def differing_keys(a: Config, b: Config):
 @pytest.mark.parametrize('path', CONFIGS)
 def test_config_builds(path):
     cfg = load(path)
-    # the root registries build in the config's scope (mmpretrain or mmseg)
+    imports = cfg.custom_imports['imports']
+    assert [name for name in imports if name.startswith('pixmim_plugin')]
+    for name in imports:
+        importlib.import_module(name)
+    # the root registries build in the config's scope (mmpretrain, mmdet or
+    # mmseg)
     init_default_scope(cfg.default_scope)
     model = MODELS.build(cfg.model)
     assert sum(p.numel() for p in model.parameters()) > 0
-    for step in cfg.train_dataloader.dataset.pipeline:
+    dataset = cfg.train_dataloader.dataset
+    for step in dataset.get('dataset', dataset).pipeline:  # RepeatDataset
         TRANSFORMS.build(step)
     collate = cfg.train_dataloader.get('collate_fn', {})
     assert '_scope_' not in collate, 'default_collate would get _scope_'
-    assert 'pixmim_plugin' in cfg.custom_imports['imports']
 
 
 @pytest.mark.parametrize('pixmim,baseline', PAIRS)

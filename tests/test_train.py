@@ -1,6 +1,7 @@
-"""End-to-end runs of the demo config through `mim train` (a few iterations
-each): single process with resume, and two gloo processes through mmengine's
-pytorch launcher."""
+"""End-to-end runs of the demo configs through `mim train` (a few iterations
+each): pre-training single process with resume and in two gloo processes
+through mmengine's pytorch launcher, and the chains from a demo pre-training
+checkpoint through conversion to each transfer protocol."""
 import glob
 import os
 import os.path as osp
@@ -9,6 +10,7 @@ import sys
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 from pixmim_plugin.datasets.demo_shapes import write_imagenet_layout
 
@@ -27,24 +29,85 @@ def data_root(tmp_path_factory):
     return root
 
 
-def mim_train(config, work_dir, data_root, max_iters, *extra, gpus=None):
-    cmd = [MIM, 'train', 'mmpretrain', config, '--work-dir', work_dir]
+def mim_run(library, config, work_dir, options, gpus=None):
+    """``mim train LIBRARY CONFIG``; the log, after asserting success."""
+    cmd = [MIM, 'train', library, config, '--work-dir', work_dir]
     if gpus:
         cmd += ['--launcher', 'pytorch', '--gpus', str(gpus)]
-    cmd += [
-        '--cfg-options', f'train_cfg.max_iters={max_iters}',
-        f'train_dataloader.dataset.data_root={data_root}',
-        'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
-        'train_dataloader.persistent_workers=False',
-        'default_hooks.checkpoint.interval=2',
-        'default_hooks.logger.interval=1', *extra
-    ]
+    cmd += ['--cfg-options', *options]
     env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1')
     proc = subprocess.run(
         cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log[-5000:]
     return log
+
+
+def mim_train(config, work_dir, data_root, max_iters, *extra, gpus=None):
+    """A demo pre-training run of ``max_iters`` on the test's shapes set."""
+    return mim_run(
+        'mmpretrain',
+        config,
+        work_dir, [
+            f'train_cfg.max_iters={max_iters}',
+            f'train_dataloader.dataset.data_root={data_root}',
+            'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
+            'train_dataloader.persistent_workers=False',
+            'default_hooks.checkpoint.interval=2',
+            'default_hooks.logger.interval=1', *extra
+        ],
+        gpus=gpus)
+
+
+def few_iterations(max_iters=2, loaders=('train', 'val', 'test')):
+    """Options that make a demo transfer config train ``max_iters`` on a
+    small batch in the main process, then evaluate."""
+    options = [
+        f'train_cfg.max_iters={max_iters}',
+        f'train_cfg.val_interval={max_iters}', 'train_dataloader.batch_size=2',
+        'default_hooks.logger.interval=1'
+    ]
+    for loader in loaders:
+        options += [
+            f'{loader}_dataloader.num_workers=0',
+            f'{loader}_dataloader.persistent_workers=False'
+        ]
+    return options
+
+
+@pytest.fixture(scope='module')
+def pretrained(tmp_path_factory, data_root):
+    """A 2-iteration demo PixMIM checkpoint and its state dict."""
+    work_dir = str(tmp_path_factory.mktemp('pixmim'))
+    mim_train(PIXMIM, work_dir, data_root, 2)
+    path = osp.join(work_dir, 'iter_2.pth')
+    return path, load_trusted(path)['state_dict']
+
+
+def convert(checkpoint, out, target):
+    proc = subprocess.run([
+        sys.executable,
+        osp.join(ROOT, 'tools', 'convert_checkpoint.py'), checkpoint, out,
+        '--to', target, '--trust'
+    ],
+                          capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def built_backbone(scope, config, checkpoint):
+    """The encoder of ``config`` as its library builds and initialises it
+    from ``checkpoint``."""
+    from mmengine.config import Config
+    from mmengine.registry import MODELS as ROOT_MODELS
+    from mmengine.registry import init_default_scope
+    cfg = Config.fromfile(config)
+    cfg.model.backbone.init_cfg.checkpoint = checkpoint
+    init_default_scope(scope)
+    model = ROOT_MODELS.build(cfg.model)
+    model.init_weights()
+    return model.backbone.state_dict()
 
 
 def load_trusted(path):
@@ -119,62 +182,79 @@ def test_mfm_fine_tune_config_loads_every_backbone_weight(
             assert torch.equal(value, pretrained[name]), name
 
 
-def test_demo_chain_pretrain_convert_upernet(tmp_path, data_root):
+def test_demo_chain_upernet(tmp_path, pretrained):
     """Demo pre-training -> conversion -> UperNet on the demo ADE set."""
-    from mmengine.config import Config
-    from mmengine.registry import MODELS as ROOT_MODELS
-    from mmengine.registry import init_default_scope
-
     from pixmim_plugin.datasets.demo_shapes import write_ade
-    pre_dir = str(tmp_path / 'pre')
-    mim_train(PIXMIM, pre_dir, data_root, 2)
-    converted = str(tmp_path / 'vit-tiny_mmseg.pth')
-    proc = subprocess.run([
-        sys.executable,
-        osp.join(ROOT, 'tools', 'convert_checkpoint.py'),
-        osp.join(pre_dir, 'iter_2.pth'), converted, '--to', 'mmseg', '--trust'
-    ],
-                          capture_output=True,
-                          text=True)
-    assert proc.returncode == 0, proc.stderr
+    checkpoint, state = pretrained
+    converted = convert(checkpoint, str(tmp_path / 'seg.pth'), 'mmseg')
     ade = str(tmp_path / 'ade')
     write_ade(ade, 'training', 8)
     write_ade(ade, 'validation', 4)
-
     config = osp.join(DEMO, 'upernet_vit-tiny-p8_ade-shapes.py')
-    seg_dir = str(tmp_path / 'seg')
-    cmd = [
-        MIM, 'train', 'mmseg', config, '--work-dir', seg_dir, '--cfg-options',
+    log = mim_run('mmseg', config, str(tmp_path / 'seg'), [
         f'model.backbone.init_cfg.checkpoint={converted}',
         f'train_dataloader.dataset.data_root={ade}',
         f'val_dataloader.dataset.data_root={ade}',
-        f'test_dataloader.dataset.data_root={ade}',
-        'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
-        'val_dataloader.num_workers=0', 'test_dataloader.num_workers=0',
-        'train_dataloader.persistent_workers=False',
-        'val_dataloader.persistent_workers=False',
-        'test_dataloader.persistent_workers=False', 'train_cfg.max_iters=2',
-        'train_cfg.val_interval=2'
-    ]
-    proc = subprocess.run(
-        cmd,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, OMP_NUM_THREADS='1'),
-        timeout=600)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log[-5000:]
+        f'test_dataloader.dataset.data_root={ade}', *few_iterations()
+    ])
     assert 'mIoU' in log
 
     # the segmentor's encoder starts from the pre-trained weights
-    pretrained = load_trusted(osp.join(pre_dir, 'iter_2.pth'))['state_dict']
-    cfg = Config.fromfile(config)
-    cfg.model.backbone.init_cfg.checkpoint = converted
-    init_default_scope('mmseg')
-    model = ROOT_MODELS.build(cfg.model)
-    model.init_weights()
+    backbone = built_backbone('mmseg', config, converted)
     for key in ('patch_embed.projection.weight', 'layers.11.attn.qkv.bias',
                 'pos_embed'):
-        assert torch.equal(model.backbone.state_dict()[key],
-                           pretrained[f'backbone.{key}']), key
+        assert torch.equal(backbone[key], state[f'backbone.{key}']), key
+
+
+@pytest.mark.parametrize('name', ['linear', 'ft'])
+def test_demo_chain_classification(tmp_path, pretrained, data_root, name):
+    """Demo pre-training -> conversion -> linear probe / fine-tune on the
+    shapes classes."""
+    checkpoint, state = pretrained
+    converted = convert(checkpoint, str(tmp_path / 'cls.pth'), 'mmpretrain')
+    config = osp.join(DEMO, f'vit-tiny-p8_{name}_shapes.py')
+    log = mim_run('mmpretrain', config, str(tmp_path / name), [
+        f'model.backbone.init_cfg.checkpoint={converted}',
+        f'train_dataloader.dataset.data_root={data_root}',
+        f'val_dataloader.dataset.data_root={data_root}',
+        f'test_dataloader.dataset.data_root={data_root}', *few_iterations()
+    ])
+    assert 'accuracy/top1' in log
+    backbone = built_backbone('mmpretrain', config, converted)
+    for key in ('patch_embed.projection.weight', 'layers.11.attn.qkv.bias',
+                'pos_embed', 'cls_token'):
+        assert torch.equal(backbone[key], state[f'backbone.{key}']), key
+
+
+def test_demo_chain_mask_rcnn(tmp_path, pretrained):
+    """Demo pre-training -> conversion -> ViTDet-style Mask R-CNN on the
+    demo COCO set."""
+    from pixmim_plugin.datasets.demo_shapes import write_coco
+    checkpoint, state = pretrained
+    converted = convert(checkpoint, str(tmp_path / 'det.pth'), 'mmdet')
+    coco = str(tmp_path / 'coco')
+    write_coco(coco, 'train2017', 8)
+    write_coco(coco, 'val2017', 4)
+    ann = osp.join(coco, 'annotations', 'instances_val2017.json')
+    config = osp.join(DEMO, 'mask-rcnn_vit-tiny-p8_sfp_coco-shapes.py')
+    log = mim_run('mmdet', config, str(tmp_path / 'det'), [
+        f'model.backbone.init_cfg.checkpoint={converted}',
+        f'train_dataloader.dataset.data_root={coco}',
+        f'val_dataloader.dataset.data_root={coco}',
+        f'test_dataloader.dataset.data_root={coco}',
+        f'val_evaluator.ann_file={ann}', f'test_evaluator.ann_file={ann}',
+        *few_iterations()
+    ])
+    assert 'coco/bbox_mAP' in log and 'coco/segm_mAP' in log
+    backbone = built_backbone('mmdet', config, converted)
+    for key in ('patch_embed.projection.weight', 'layers.11.attn.qkv.bias'):
+        assert torch.equal(backbone[key], state[f'backbone.{key}']), key
+    # the 8x8 grid without the class token's row, interpolated to the
+    # detector's 16x16 patches
+    grid = state['backbone.pos_embed'][:, 1:].reshape(1, 8, 8, 192)
+    expected = F.interpolate(
+        grid.permute(0, 3, 1, 2),
+        size=(16, 16),
+        mode='bicubic',
+        align_corners=False).permute(0, 2, 3, 1)
+    torch.testing.assert_close(backbone['pos_embed'], expected)

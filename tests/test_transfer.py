@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from conftest import tiny_mae_cfg
+from conftest import pretrained_model
 from mmengine.config import Config
 from mmengine.registry import MODELS, init_default_scope
 
@@ -17,38 +17,6 @@ from pixmim_plugin.transfer import convert_checkpoint, save_converted
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SEG_CONFIG = osp.join(ROOT, 'configs', 'benchmarks',
                       'upernet_vit-base-p16_8xb2-amp-160k_ade20k-512x512.py')
-TINY = dict(arch='deit-tiny', img_size=64, patch_size=16)
-
-
-def pretrained_model(algorithm: str) -> torch.nn.Module:
-    """A tiny PixMIM (MAEViT) or MFM (BEiTViT) with random weights."""
-    init_default_scope('mmpretrain')
-    if algorithm == 'PixMIM':
-        cfg = tiny_mae_cfg('PixMIM', 64, 16,
-                           dict(type='LowFreqTargetGenerator', radius=8))
-    else:
-        cfg = dict(
-            type='MFM',
-            backbone=dict(
-                type='BEiTViT',
-                use_abs_pos_emb=True,
-                use_rel_pos_bias=False,
-                layer_scale_init_value=0.,
-                final_norm=True,
-                out_type='featmap',
-                **TINY),
-            neck=dict(
-                type='SimMIMLinearDecoder', in_channels=192,
-                encoder_stride=16),
-            head=dict(type='MIMHead', loss=dict(type='FrequencyLoss')),
-            corruption=dict(type='FrequencyCorruption', radius=4))
-    model = MODELS.build(cfg)
-    model.init_weights()
-    with torch.no_grad():  # make the q/v biases non-trivial
-        for name, param in model.named_parameters():
-            if name.endswith(('q_bias', 'v_bias')):
-                param.normal_()
-    return model.eval()
 
 
 def tiny_segmentor(checkpoint: str) -> torch.nn.Module:

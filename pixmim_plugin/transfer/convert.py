@@ -15,6 +15,7 @@ ENCODERS = {
 TARGETS = {
     'mmpretrain': ('MAEViT', 'BEiTViT', 'ResNet'),
     'mmseg': ('MAEViT', 'BEiTViT'),
+    'mmdet': ('MAEViT', 'BEiTViT'),
 }
 # keys only a pre-training model's decoder has: MAE's and SimMIM's necks
 PRETRAINING_KEYS = ('neck.decoder_embed.weight', 'neck.decoder.0.weight')
@@ -35,15 +36,15 @@ def detect_encoder(state_dict: Dict[str, torch.Tensor]) -> str:
     return found[0]
 
 
-def _mmseg_vit(backbone: Dict[str, torch.Tensor], encoder: str,
+def _plain_vit(backbone: Dict[str, torch.Tensor], encoder: str,
                report: List[str]) -> Dict[str, torch.Tensor]:
-    """mmseg's ``MAE`` backbone (BEiT layers with absolute position
-    embedding) uses mmpretrain's names; it has a full qkv bias and no final
-    norm."""
+    """The encoder as mmseg's ``MAE`` backbone (BEiT layers with absolute
+    position embedding) and mmpretrain's ``ViTSAM`` name it: mmpretrain's
+    layer names, a full qkv bias, no final norm."""
     out = {}
     for key, value in backbone.items():
         if key.startswith('ln1.'):
-            report.append(f'dropped {key} (mmseg MAE has no final norm)')
+            report.append(f'dropped {key} (no final norm downstream)')
             continue
         if key.endswith(('attn.q_bias', 'attn.v_bias')):
             continue
@@ -60,6 +61,22 @@ def _mmseg_vit(backbone: Dict[str, torch.Tensor], encoder: str,
     return out
 
 
+def _vitdet(vit: Dict[str, torch.Tensor],
+            report: List[str]) -> Dict[str, torch.Tensor]:
+    """``ViTSAM`` has no class token and keeps its position embedding as a
+    (1, H, W, C) grid, which it interpolates to the detector's input."""
+    out = {k: v for k, v in vit.items() if k != 'cls_token'}
+    pos = vit['pos_embed'][:, 1:]  # the class token's row goes
+    side = int(round(pos.shape[1]**0.5))
+    if side * side != pos.shape[1]:
+        raise ValueError(f'pos_embed holds {pos.shape[1]} patch positions, '
+                         'not a square grid')
+    out['pos_embed'] = pos.reshape(1, side, side, pos.shape[2])
+    report.append('dropped cls_token and its pos_embed row; pos_embed '
+                  f'reshaped to {tuple(out["pos_embed"].shape)}')
+    return out
+
+
 def convert_checkpoint(
         checkpoint: dict,
         target: str) -> Tuple[Dict[str, torch.Tensor], str, List[str]]:
@@ -70,7 +87,8 @@ def convert_checkpoint(
             bare state dict).
         target (str): 'mmpretrain' (keys ``backbone.*``, loadable with
             ``init_cfg=dict(type='Pretrained', prefix='backbone.')``) or
-            'mmseg' (the keys of mmseg's ``MAE`` backbone, no prefix).
+            'mmseg' (the keys of mmseg's ``MAE`` backbone, no prefix) or
+            'mmdet' (the keys of mmpretrain's ``ViTSAM``, no prefix).
 
     Returns:
         tuple: The new state dict, the encoder type, and a report (one line
@@ -95,7 +113,9 @@ def convert_checkpoint(
     if target == 'mmpretrain':
         out = {f'backbone.{k}': v for k, v in backbone.items()}
     else:
-        out = _mmseg_vit(backbone, encoder, report)
+        out = _plain_vit(backbone, encoder, report)
+    if target == 'mmdet':
+        out = _vitdet(out, report)
     return out, encoder, report
 
 

@@ -1,0 +1,240 @@
+"""ViTDet-style Mask R-CNN parts: the converted encoder in mmpretrain's
+ViTSAM, the simple feature pyramid and the layer-decay constructor."""
+import os.path as osp
+
+import pytest
+import torch
+import torch.nn.functional as F
+from conftest import pretrained_model
+from mmengine.config import Config
+from mmengine.registry import MODELS, init_default_scope
+
+import pixmim_plugin.det  # noqa: F401
+from pixmim_plugin.transfer import convert_checkpoint, save_converted
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+DET_CONFIG = osp.join(ROOT, 'configs', 'benchmarks',
+                      'mask-rcnn_vit-base-p16_sfp_8xb8-amp-lsj-100e_coco.py')
+TINY_ARCH = dict(
+    embed_dims=192,
+    num_layers=12,
+    num_heads=3,
+    feedforward_channels=768,
+    global_attn_indexes=list(range(12)))
+
+
+def patch_features(backbone, x):
+    """The pre-trained encoder's blocks on the patch tokens alone (no class
+    token, no final norm), as ViTDet runs them, with the source modules."""
+    tokens, (h, w) = backbone.patch_embed(x)
+    tokens = tokens + backbone.pos_embed[:, 1:]
+    for layer in backbone.layers:
+        if type(backbone).__name__ == 'BEiTViT':
+            tokens = layer(tokens, rel_pos_bias=None)
+        else:
+            tokens = layer(tokens)
+    return tokens.transpose(1, 2).reshape(x.shape[0], -1, h, w)
+
+
+def vitsam(img_size, state, **kwargs):
+    init_default_scope('mmdet')
+    model = MODELS.build(
+        dict(
+            type='mmpretrain.ViTSAM',
+            arch=TINY_ARCH,
+            img_size=img_size,
+            patch_size=16,
+            out_channels=0,
+            use_rel_pos=True,
+            **kwargs))
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    model.eval()  # (ViTSAM's train() returns None)
+    return model, set(missing), set(unexpected)
+
+
+@torch.no_grad()
+@pytest.mark.parametrize('algorithm', ['PixMIM', 'MFM'])
+def test_vitsam_with_converted_weights_computes_the_mae_encoder(algorithm):
+    source = pretrained_model(algorithm)
+    state, _, report = convert_checkpoint(source.state_dict(), 'mmdet')
+    model, missing, unexpected = vitsam(64, state, window_size=0)
+    assert unexpected == set()
+    # only the relative positions are new, and they start at zero
+    assert missing == {
+        f'layers.{i}.attn.rel_pos_{axis}'
+        for i in range(12)
+        for axis in 'hw'
+    }
+    assert all(v.abs().sum() == 0 for k, v in model.state_dict().items()
+               if 'rel_pos' in k)
+    assert any('cls_token' in line for line in report)
+    x = torch.randn(2, 3, 64, 64)
+    ours = model(x)[0]
+    assert ours.shape == (2, 192, 4, 4)
+    # (for MFM the merged qkv bias carries a zero key bias)
+    torch.testing.assert_close(
+        ours, patch_features(source.backbone, x), atol=1e-5, rtol=1e-5)
+
+
+@torch.no_grad()
+def test_position_grid_keeps_its_orientation_when_resized():
+    source = pretrained_model('PixMIM')
+    state, _, _ = convert_checkpoint(source.state_dict(), 'mmdet')
+    grid = source.backbone.pos_embed[:, 1:].reshape(1, 4, 4, 192)
+    torch.testing.assert_close(state['pos_embed'], grid)
+    model, _, _ = vitsam(96, state, window_size=0)  # 6x6 patches
+    expected = F.interpolate(
+        grid.permute(0, 3, 1, 2),
+        size=(6, 6),
+        mode='bicubic',
+        align_corners=False).permute(0, 2, 3, 1)
+    torch.testing.assert_close(model.pos_embed, expected)
+
+
+def test_mmdet_target_refuses_resnet_and_non_square_grids():
+    resnet = {
+        'backbone.layer1.0.conv1.weight': torch.zeros(1),
+        'neck.decoder.0.weight': torch.zeros(1)
+    }
+    with pytest.raises(ValueError, match='cannot go to mmdet'):
+        convert_checkpoint(resnet, 'mmdet')
+    state = pretrained_model('PixMIM').state_dict()
+    state['backbone.pos_embed'] = torch.zeros(1, 1 + 12, 192)
+    with pytest.raises(ValueError, match='not a square grid'):
+        convert_checkpoint(state, 'mmdet')
+
+
+def tiny_detector(checkpoint):
+    cfg = Config.fromfile(DET_CONFIG)
+    cfg.merge_from_dict({
+        'model.backbone.arch':
+        dict(TINY_ARCH, global_attn_indexes=[2, 5, 8, 11], _delete_=True),
+        'model.backbone.img_size':
+        64,
+        'model.backbone.window_size':
+        2,
+        'model.backbone.init_cfg.checkpoint':
+        checkpoint,
+        'model.neck.in_channels':
+        192,
+    })
+    init_default_scope('mmdet')
+    return MODELS.build(cfg.model), cfg
+
+
+def test_detector_config_loads_every_encoder_weight(tmp_path):
+    source = pretrained_model('PixMIM')
+    state, encoder, _ = convert_checkpoint(source.state_dict(), 'mmdet')
+    path = str(tmp_path / 'vit_mmdet.pth')
+    save_converted(state, dict(encoder=encoder), path)
+    model, _ = tiny_detector(path)
+    model.init_weights()
+    ours = model.backbone.state_dict()
+    assert set(ours) - set(state) == {
+        f'layers.{i}.attn.rel_pos_{axis}'
+        for i in range(12)
+        for axis in 'hw'
+    }
+    assert set(state) - set(ours) == set()
+    for key, value in state.items():
+        assert torch.equal(ours[key], value), key
+    src = source.backbone.state_dict()
+    assert torch.equal(ours['layers.11.attn.qkv.weight'],
+                       src['layers.11.attn.qkv.weight'])
+
+
+def test_detector_paper_recipe():
+    cfg = Config.fromfile(DET_CONFIG)
+    optim = cfg.optim_wrapper
+    assert optim.optimizer.type == 'AdamW'
+    assert optim.optimizer.lr == 8e-5
+    assert optim.optimizer.weight_decay == 0.1
+    assert optim.optimizer.betas == (0.9, 0.999)
+    assert optim.paramwise_cfg.layer_decay_rate == 0.75
+    assert cfg.model.backbone.drop_path_rate == 0.1
+    # 100 epochs of 1024 px large-scale jitter at batch 64, cosine
+    assert cfg.train_cfg.max_epochs * cfg.train_dataloader.dataset.times == 100
+    assert 8 * cfg.train_dataloader.batch_size == 64
+    assert cfg.auto_scale_lr.base_batch_size == 64
+    assert cfg.model.data_preprocessor.batch_augments[0].size == (1024, 1024)
+    assert cfg.param_scheduler[-1].type == 'CosineAnnealingLR'
+    # ViTDet's encoder: 14x14 windows, global blocks 2, 5, 8, 11
+    model, _ = tiny_detector('')
+    assert [layer.window_size for layer in model.backbone.layers
+            ] == [0 if i in (2, 5, 8, 11) else 2 for i in range(12)]
+    assert cfg.model.backbone.window_size == 14
+    assert cfg.val_evaluator.type == 'CocoMetric'
+    assert set(cfg.val_evaluator.metric) == {'bbox', 'segm'}
+
+
+def test_layer_decay_follows_vitdet():
+    """ViTDet's rule: the patch and position embeddings are layer 0, block
+    i is layer i + 1, the rest is layer L + 1; lr x rate ** (L + 1 - layer).
+    Norms and the position embedding get no weight decay."""
+    from mmdet.registry import OPTIM_WRAPPER_CONSTRUCTORS
+    model, cfg = tiny_detector('')
+    constructor = OPTIM_WRAPPER_CONSTRUCTORS.build(
+        dict(
+            type=cfg.optim_wrapper.constructor,
+            optim_wrapper_cfg=dict(
+                type='OptimWrapper', optimizer=cfg.optim_wrapper.optimizer),
+            paramwise_cfg=cfg.optim_wrapper.paramwise_cfg))
+    groups = constructor(model).optimizer.param_groups
+    names = dict(model.named_parameters())
+    seen = set()
+    for group in groups:
+        (param, ) = group['params']
+        name = next(k for k, v in names.items() if v is param)
+        seen.add(name)
+        if name.startswith(('backbone.patch_embed', 'backbone.pos_embed')):
+            layer = 0
+        elif name.startswith('backbone.layers.'):
+            layer = int(name.split('.')[2]) + 1
+        else:
+            layer = 13
+        assert group['lr'] == pytest.approx(8e-5 * 0.75**(13 - layer)), name
+        no_decay = name == 'backbone.pos_embed' or '.ln' in name or (
+            'norm' in name and 'neck' in name)
+        if no_decay:
+            assert group['weight_decay'] == 0, name
+        elif name.endswith('attn.qkv.weight'):
+            assert group['weight_decay'] == 0.1, name
+    assert seen == {k for k, v in names.items() if v.requires_grad}
+
+
+def test_layer_decay_rate_out_of_range_is_refused():
+    from mmdet.registry import OPTIM_WRAPPER_CONSTRUCTORS
+    for rate in (0, 1.5):
+        with pytest.raises(ValueError, match=r'layer_decay_rate.*\(0, 1\]'):
+            OPTIM_WRAPPER_CONSTRUCTORS.build(
+                dict(
+                    type='BackboneLayerDecayOptimWrapperConstructor',
+                    optim_wrapper_cfg=dict(
+                        type='OptimWrapper',
+                        optimizer=dict(type='AdamW', lr=1e-4)),
+                    paramwise_cfg=dict(layer_decay_rate=rate)))
+
+
+def test_simple_feature_pyramid_levels():
+    init_default_scope('mmdet')
+    neck = MODELS.build(
+        dict(type='SimpleFeaturePyramid', in_channels=32, out_channels=8))
+    outs = neck((torch.randn(2, 32, 8, 12), ))
+    # strides 4, 8, 16, 32, 64 from a stride-16 map
+    assert [o.shape[-2:] for o in outs] == [(32, 48), (16, 24), (8, 12),
+                                            (4, 6), (2, 3)]
+    assert all(o.shape[:2] == (2, 8) for o in outs)
+    with pytest.raises(ValueError, match='scale_factors'):
+        MODELS.build(
+            dict(
+                type='SimpleFeaturePyramid',
+                in_channels=32,
+                out_channels=8,
+                scale_factors=(8.0, )))
+    with pytest.raises(ValueError, match='num_outs'):
+        MODELS.build(
+            dict(
+                type='SimpleFeaturePyramid',
+                in_channels=32,
+                out_channels=8,
+                num_outs=3))
