@@ -53,8 +53,9 @@ def tiny_mae_cfg(algorithm: str = 'PixMIM',
 
 def pretrained_model(algorithm: str) -> torch.nn.Module:
     """A tiny PixMIM (MAEViT) or MFM (BEiTViT) with random weights."""
-    import pixmim_plugin  # noqa: F401
     from mmengine.registry import MODELS, init_default_scope
+
+    import pixmim_plugin  # noqa: F401
     init_default_scope('mmpretrain')
     if algorithm == 'PixMIM':
         cfg = tiny_mae_cfg('PixMIM', 64, 16,

@@ -1,6 +1,6 @@
 """Print the last evaluation of each mmengine work_dir (the newest run's
-``vis_data/scalars.json``): top-1 accuracy (%), COCO box / mask AP (0-1, as mmdet logs them), mIoU
-(%).
+``vis_data/scalars.json``): top-1 accuracy (%), COCO box / mask AP (0 to 1,
+as mmdet logs them), mIoU (%).
 
     python tools/print_metrics.py work_dirs/demo_linear work_dirs/demo_det
 """
