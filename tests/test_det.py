@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from conftest import pretrained_model
 from mmengine.config import Config
-from mmengine.registry import MODELS, init_default_scope
+from mmengine.registry import MODELS, DefaultScope
 
 import pixmim_plugin.det  # noqa: F401
 from pixmim_plugin.transfer import convert_checkpoint, save_converted
@@ -21,6 +21,13 @@ TINY_ARCH = dict(
     num_heads=3,
     feedforward_channels=768,
     global_attn_indexes=list(range(12)))
+
+
+@pytest.fixture(autouse=True)
+def mmdet_scope():
+    """Build in mmdet's scope, and leave the default scope as it was."""
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        yield
 
 
 def patch_features(backbone, x):
@@ -37,7 +44,6 @@ def patch_features(backbone, x):
 
 
 def vitsam(img_size, state, **kwargs):
-    init_default_scope('mmdet')
     model = MODELS.build(
         dict(
             type='mmpretrain.ViTSAM',
@@ -118,7 +124,6 @@ def tiny_detector(checkpoint):
         'model.neck.in_channels':
         192,
     })
-    init_default_scope('mmdet')
     return MODELS.build(cfg.model), cfg
 
 
@@ -216,7 +221,6 @@ def test_layer_decay_rate_out_of_range_is_refused():
 
 
 def test_simple_feature_pyramid_levels():
-    init_default_scope('mmdet')
     neck = MODELS.build(
         dict(type='SimpleFeaturePyramid', in_channels=32, out_channels=8))
     outs = neck((torch.randn(2, 32, 8, 12), ))

@@ -101,12 +101,12 @@ def built_backbone(scope, config, checkpoint):
     from ``checkpoint``."""
     from mmengine.config import Config
     from mmengine.registry import MODELS as ROOT_MODELS
-    from mmengine.registry import init_default_scope
+    from mmengine.registry import DefaultScope
     cfg = Config.fromfile(config)
     cfg.model.backbone.init_cfg.checkpoint = checkpoint
-    init_default_scope(scope)
-    model = ROOT_MODELS.build(cfg.model)
-    model.init_weights()
+    with DefaultScope.overwrite_default_scope(scope):
+        model = ROOT_MODELS.build(cfg.model)
+        model.init_weights()
     return model.backbone.state_dict()
 
 
