@@ -2,6 +2,7 @@
 ViTSAM, the simple feature pyramid and the layer-decay constructor."""
 import os.path as osp
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -87,7 +88,6 @@ def test_position_grid_keeps_its_orientation_when_resized():
     source = pretrained_model('PixMIM')
     state, _, _ = convert_checkpoint(source.state_dict(), 'mmdet')
     grid = source.backbone.pos_embed[:, 1:].reshape(1, 4, 4, 192)
-    torch.testing.assert_close(state['pos_embed'], grid)
     model, _, _ = vitsam(96, state, window_size=0)  # 6x6 patches
     expected = F.interpolate(
         grid.permute(0, 3, 1, 2),
@@ -107,6 +107,13 @@ def test_mmdet_target_refuses_resnet_and_non_square_grids():
     state = pretrained_model('PixMIM').state_dict()
     state['backbone.pos_embed'] = torch.zeros(1, 1 + 12, 192)
     with pytest.raises(ValueError, match='not a square grid'):
+        convert_checkpoint(state, 'mmdet')
+    del state['backbone.pos_embed']
+    with pytest.raises(ValueError, match='absolute position embedding'):
+        convert_checkpoint(state, 'mmdet')
+    state = pretrained_model('MFM').state_dict()
+    state['backbone.layers.0.gamma_1'] = torch.ones(192)
+    with pytest.raises(ValueError, match='LayerScale'):
         convert_checkpoint(state, 'mmdet')
 
 
@@ -172,6 +179,31 @@ def test_detector_paper_recipe():
     assert set(cfg.val_evaluator.metric) == {'bbox', 'segm'}
 
 
+@pytest.mark.parametrize('config,size', [
+    (DET_CONFIG, 1024),
+    (osp.join(ROOT, 'configs', 'demo',
+              'mask-rcnn_vit-tiny-p8_sfp_coco-shapes.py'), 128),
+])
+def test_evaluation_input_is_a_padded_square(tmp_path, config, size):
+    """As ViTDet: long side resized to the training size, then padded to
+    the training square, so the encoder sees the grid it was trained on."""
+    import cv2
+    from mmengine.dataset import Compose
+    path = str(tmp_path / 'x.jpg')
+    cv2.imwrite(path, np.full((96, 128, 3), 200, np.uint8))
+    cfg = Config.fromfile(config)
+    steps = [
+        step for step in cfg.val_dataloader.dataset.pipeline
+        if step.type != 'LoadAnnotations'
+    ]
+    packed = Compose(steps)(dict(img_path=path, img_id=0))
+    assert packed['inputs'].shape == (3, size, size)
+    # the padding is the mean colour, 0 after the preprocessor's normalisation
+    mean = torch.tensor(cfg.model.data_preprocessor.mean)
+    corner = packed['inputs'][:, -1, -1].flip(0).float()  # BGR -> RGB
+    assert torch.all((corner - mean).abs() < 1)
+
+
 def test_layer_decay_follows_vitdet():
     """ViTDet's rule: the patch and position embeddings are layer 0, block
     i is layer i + 1, the rest is layer L + 1; lr x rate ** (L + 1 - layer).
@@ -186,6 +218,13 @@ def test_layer_decay_follows_vitdet():
             paramwise_cfg=cfg.optim_wrapper.paramwise_cfg))
     groups = constructor(model).optimizer.param_groups
     names = dict(model.named_parameters())
+    norm_params = {
+        f'{module_name}.{param_name}'
+        for module_name, module in model.named_modules()
+        if isinstance(module, torch.nn.LayerNorm)  # LN2d included
+        for param_name, _ in module.named_parameters(recurse=False)
+    }
+    assert len(norm_params) > 2 * 12 * 2  # the encoder's, the neck's, ...
     seen = set()
     for group in groups:
         (param, ) = group['params']
@@ -198,12 +237,11 @@ def test_layer_decay_follows_vitdet():
         else:
             layer = 13
         assert group['lr'] == pytest.approx(8e-5 * 0.75**(13 - layer)), name
-        no_decay = name == 'backbone.pos_embed' or '.ln' in name or (
-            'norm' in name and 'neck' in name)
+        no_decay = name == 'backbone.pos_embed' or name in norm_params
         if no_decay:
             assert group['weight_decay'] == 0, name
-        elif name.endswith('attn.qkv.weight'):
-            assert group['weight_decay'] == 0.1, name
+        elif name.endswith(('.weight', '.bias', 'rel_pos_h', 'rel_pos_w')):
+            assert group['weight_decay'] == 0.1, name  # biases too
     assert seen == {k for k, v in names.items() if v.requires_grad}
 
 
@@ -228,6 +266,17 @@ def test_simple_feature_pyramid_levels():
     assert [o.shape[-2:] for o in outs] == [(32, 48), (16, 24), (8, 12),
                                             (4, 6), (2, 3)]
     assert all(o.shape[:2] == (2, 8) for o in outs)
+    # x4: deconv, norm, GELU, deconv; every level then a bias-free 1x1 and
+    # 3x3 convolution, each with a channels-first LayerNorm
+    up4 = neck.stages[0][0]
+    assert [type(m).__name__ for m in up4
+            ] == ['ConvTranspose2d', 'LayerNorm2d', 'GELU', 'ConvTranspose2d']
+    for stage in neck.stages:
+        for conv_module, kernel in zip(stage[1:], (1, 3)):
+            assert conv_module.conv.kernel_size == (kernel, kernel)
+            assert conv_module.conv.bias is None
+            assert type(conv_module.norm).__name__ == 'LayerNorm2d'
+            assert not conv_module.with_activation
     with pytest.raises(ValueError, match='scale_factors'):
         MODELS.build(
             dict(

@@ -8,8 +8,12 @@
 # Encoder: mmpretrain's ViTSAM = ViTDet's ViT (14x14 windows, global attention
 # in blocks 2, 5, 8, 11, decomposed relative positions initialised to zero,
 # absolute positions interpolated to 64x64), no final norm; neck: ViTDet's
-# simple feature pyramid (pixmim_plugin.det). Convert the pre-training
-# checkpoint first, then pass it:
+# simple feature pyramid (pixmim_plugin.det). Unlike ViTDet, which keeps the
+# 14x14 grid and interpolates it at every step, ViTSAM interpolates it once
+# when loading and trains the 64x64 grid (identical at the start).
+# 8 x 8 images of 1024 px need large-memory GPUs; 16 GPUs x 4
+# (`train_dataloader.batch_size=4`) keeps the batch at 64.
+# Convert the pre-training checkpoint first, then pass it:
 #   python tools/convert_checkpoint.py CKPT vit-b_mmdet.pth --to mmdet --trust
 #   mim train mmdet THIS_CONFIG --launcher pytorch --gpus 8 --cfg-options \
 #       model.backbone.init_cfg.checkpoint=vit-b_mmdet.pth
@@ -43,10 +47,14 @@ model = dict(
     roi_head=dict(
         bbox_head=dict(norm_cfg=norm_cfg), mask_head=dict(norm_cfg=norm_cfg)))
 
-# evaluated at the training size, as ViTDet
+# evaluated as ViTDet: long side 1024, padded to a 1024 x 1024 square with
+# the mean colour (0 after normalisation), so that the position grid and the
+# global blocks' relative positions see the size they were trained at
+pad_val = (104, 116, 124)  # BGR mean
 test_pipeline = [
     dict(type='LoadImageFromFile', backend_args={{_base_.backend_args}}),
     dict(type='Resize', scale=image_size, keep_ratio=True),
+    dict(type='Pad', size=image_size, pad_val=dict(img=pad_val)),
     dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
     dict(
         type='PackDetInputs',

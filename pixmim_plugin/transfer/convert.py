@@ -65,6 +65,12 @@ def _vitdet(vit: Dict[str, torch.Tensor],
             report: List[str]) -> Dict[str, torch.Tensor]:
     """``ViTSAM`` has no class token and keeps its position embedding as a
     (1, H, W, C) grid, which it interpolates to the detector's input."""
+    extra = [k for k in vit if 'gamma_' in k or 'relative_position' in k]
+    if 'pos_embed' not in vit or extra:
+        raise ValueError(
+            'ViTSAM needs an absolute position embedding and has no '
+            'LayerScale or BEiT relative position bias; this encoder has '
+            f'pos_embed: {"pos_embed" in vit}, other keys: {extra[:4]}')
     out = {k: v for k, v in vit.items() if k != 'cls_token'}
     pos = vit['pos_embed'][:, 1:]  # the class token's row goes
     side = int(round(pos.shape[1]**0.5))
