@@ -185,8 +185,10 @@ def test_detector_paper_recipe():
               'mask-rcnn_vit-tiny-p8_sfp_coco-shapes.py'), 128),
 ])
 def test_evaluation_input_is_a_padded_square(tmp_path, config, size):
-    """As ViTDet: long side resized to the training size, then padded to
-    the training square, so the encoder sees the grid it was trained on."""
+    """As ViTDet: long side resized to the training size, then padded with
+    0 after normalisation to the training square, so the encoder sees the
+    grid it was trained on; the image's own shape (box clipping, mask
+    pasting) stays unpadded."""
     import cv2
     from mmengine.dataset import Compose
     path = str(tmp_path / 'x.jpg')
@@ -197,11 +199,14 @@ def test_evaluation_input_is_a_padded_square(tmp_path, config, size):
         if step.type != 'LoadAnnotations'
     ]
     packed = Compose(steps)(dict(img_path=path, img_id=0))
-    assert packed['inputs'].shape == (3, size, size)
-    # the padding is the mean colour, 0 after the preprocessor's normalisation
-    mean = torch.tensor(cfg.model.data_preprocessor.mean)
-    corner = packed['inputs'][:, -1, -1].flip(0).float()  # BGR -> RGB
-    assert torch.all((corner - mean).abs() < 1)
+    preprocessor = MODELS.build(cfg.model.data_preprocessor)
+    batch = preprocessor(
+        dict(inputs=[packed['inputs']], data_samples=[packed['data_samples']]),
+        training=False)
+    assert batch['inputs'].shape == (1, 3, size, size)
+    resized = (size * 96 // 128, size)
+    assert batch['data_samples'][0].img_shape == resized
+    assert torch.all(batch['inputs'][0, :, resized[0]:] == 0)
 
 
 def test_layer_decay_follows_vitdet():

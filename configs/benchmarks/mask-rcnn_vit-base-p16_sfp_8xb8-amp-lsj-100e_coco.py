@@ -25,6 +25,7 @@ custom_imports = dict(
 image_size = (1024, 1024)
 norm_cfg = dict(type='mmpretrain.LN2d', eps=1e-6, requires_grad=True)
 model = dict(
+    data_preprocessor=dict(pad_size_divisor=image_size[0]),
     backbone=dict(
         _delete_=True,
         type='mmpretrain.ViTSAM',
@@ -47,14 +48,14 @@ model = dict(
     roi_head=dict(
         bbox_head=dict(norm_cfg=norm_cfg), mask_head=dict(norm_cfg=norm_cfg)))
 
-# evaluated as ViTDet: long side 1024, padded to a 1024 x 1024 square with
-# the mean colour (0 after normalisation), so that the position grid and the
-# global blocks' relative positions see the size they were trained at
-pad_val = (104, 116, 124)  # BGR mean
+# evaluated as ViTDet: long side 1024 (test_pipeline), then padded with 0
+# after normalisation to the 1024 x 1024 square (pad_size_divisor, which
+# unlike a Pad transform leaves img_shape, hence box clipping, alone), so
+# the position grid and the global blocks' relative positions see the size
+# they were trained at
 test_pipeline = [
     dict(type='LoadImageFromFile', backend_args={{_base_.backend_args}}),
     dict(type='Resize', scale=image_size, keep_ratio=True),
-    dict(type='Pad', size=image_size, pad_val=dict(img=pad_val)),
     dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
     dict(
         type='PackDetInputs',

@@ -18,6 +18,7 @@ max_iters = 60
 
 model = dict(
     data_preprocessor=dict(
+        pad_size_divisor=image_size[0],
         batch_augments=[
             dict(type='BatchFixedSizePad', size=image_size, pad_mask=True)
         ]),
@@ -70,11 +71,9 @@ train_pipeline = [
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackDetInputs')
 ]
-pad_val = (104, 116, 124)
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=image_size, keep_ratio=True),
-    dict(type='Pad', size=image_size, pad_val=dict(img=pad_val)),
     dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
     dict(
         type='PackDetInputs',
