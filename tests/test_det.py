@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import pretrained_model
+from helpers import pretrained_model
 from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 import torch
-from conftest import low_pass_reference, tiny_mae_cfg
+from helpers import low_pass_reference, tiny_mae_cfg
 from mmpretrain.registry import MODELS
 
 import pixmim_plugin  # noqa: F401

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from conftest import pretrained_model
+from helpers import pretrained_model
 from mmengine.config import Config
 from mmengine.registry import MODELS, init_default_scope
 

@@ -1,0 +1,87 @@
+"""Helpers shared by the tests: independent references and tiny models."""
+import numpy as np
+import torch
+
+
+def low_pass_reference(x: np.ndarray,
+                       radius: float,
+                       inclusive: bool = True) -> np.ndarray:
+    """Ideal low-pass filter with numpy's float64 complex DFT, independent of
+    the plugin: integer offsets from ``np.fft.fftfreq``, full complex
+    spectrum, real part of the inverse."""
+    h, w = x.shape[-2:]
+    u = np.round(np.fft.fftfreq(h) * h)
+    v = np.round(np.fft.fftfreq(w) * w)
+    r2 = u[:, None]**2 + v[None, :]**2
+    keep = r2 <= radius**2 if inclusive else r2 < radius**2
+    spectrum = np.fft.fft2(x.astype(np.float64)) * keep
+    out = np.fft.ifft2(spectrum)
+    assert np.abs(out.imag).max() < 1e-9 * max(1, np.abs(out.real).max())
+    return out.real
+
+
+def tiny_mae_cfg(algorithm: str = 'PixMIM',
+                 img_size: int = 32,
+                 patch_size: int = 8,
+                 target_generator: dict = None) -> dict:
+    """A DeiT-tiny MAE / PixMIM with a one-block decoder: CPU-sized."""
+    cfg = dict(
+        type=algorithm,
+        backbone=dict(
+            type='MAEViT',
+            arch='deit-tiny',
+            img_size=img_size,
+            patch_size=patch_size,
+            mask_ratio=0.75),
+        neck=dict(
+            type='MAEPretrainDecoder',
+            num_patches=(img_size // patch_size)**2,
+            patch_size=patch_size,
+            embed_dim=192,
+            decoder_embed_dim=64,
+            decoder_depth=1,
+            decoder_num_heads=4),
+        head=dict(
+            type='MAEPretrainHead',
+            norm_pix=True,
+            patch_size=patch_size,
+            loss=dict(type='PixelReconstructionLoss', criterion='L2')))
+    if target_generator is not None:
+        cfg['target_generator'] = target_generator
+    return cfg
+
+
+def pretrained_model(algorithm: str) -> torch.nn.Module:
+    """A tiny PixMIM (MAEViT) or MFM (BEiTViT) with random weights."""
+    from mmengine.registry import MODELS, init_default_scope
+
+    import pixmim_plugin  # noqa: F401
+    init_default_scope('mmpretrain')
+    if algorithm == 'PixMIM':
+        cfg = tiny_mae_cfg('PixMIM', 64, 16,
+                           dict(type='LowFreqTargetGenerator', radius=8))
+    else:
+        cfg = dict(
+            type='MFM',
+            backbone=dict(
+                type='BEiTViT',
+                use_abs_pos_emb=True,
+                use_rel_pos_bias=False,
+                layer_scale_init_value=0.,
+                final_norm=True,
+                out_type='featmap',
+                arch='deit-tiny',
+                img_size=64,
+                patch_size=16),
+            neck=dict(
+                type='SimMIMLinearDecoder', in_channels=192,
+                encoder_stride=16),
+            head=dict(type='MIMHead', loss=dict(type='FrequencyLoss')),
+            corruption=dict(type='FrequencyCorruption', radius=4))
+    model = MODELS.build(cfg)
+    model.init_weights()
+    with torch.no_grad():  # make the q/v biases non-trivial
+        for name, param in model.named_parameters():
+            if name.endswith(('q_bias', 'v_bias')):
+                param.normal_()
+    return model.eval()
