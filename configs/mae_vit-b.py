@@ -2,8 +2,10 @@
 # differs from this file only in what PixMIM changes.
 _base_ = 'mmpretrain::mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py'
 
-# Importing the plugin also makes auto-resume work on torch >= 2.6.
 custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
+# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
+# pytorch launcher; see pixmim_plugin/engine/runner.py
+runner_type = 'CompatRunner'
 
 # Inheriting across packages tags every inherited dict with `_scope_`, which
 # the runner would pass on to `default_collate` as a keyword.

@@ -4,6 +4,9 @@
 _base_ = 'mmpretrain::mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py'
 
 custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
+# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
+# pytorch launcher; see pixmim_plugin/engine/runner.py
+runner_type = 'CompatRunner'
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),

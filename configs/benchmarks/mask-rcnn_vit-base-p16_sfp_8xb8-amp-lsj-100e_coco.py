@@ -21,6 +21,9 @@ _base_ = 'mmdet::strong_baselines/mask-rcnn_r50_fpn_rpn-2conv_4conv1fc_syncbn-al
 
 custom_imports = dict(
     imports=['pixmim_plugin.det'], allow_failed_imports=False)
+# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
+# pytorch launcher; see pixmim_plugin/engine/runner.py
+runner_type = 'mmpretrain.CompatRunner'
 
 image_size = (1024, 1024)
 norm_cfg = dict(type='mmpretrain.LN2d', eps=1e-6, requires_grad=True)

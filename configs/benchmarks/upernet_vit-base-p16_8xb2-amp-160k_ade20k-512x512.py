@@ -11,6 +11,9 @@
 _base_ = 'mmseg::mae/mae-base_upernet_8xb2-amp-160k_ade20k-512x512.py'
 
 custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
+# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
+# pytorch launcher; see pixmim_plugin/engine/runner.py
+runner_type = 'mmpretrain.CompatRunner'
 
 model = dict(
     pretrained=None,

@@ -6,6 +6,9 @@ _base_ = [
 ]
 
 custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
+# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
+# pytorch launcher; see pixmim_plugin/engine/runner.py
+runner_type = 'CompatRunner'
 
 # The stock MAE data: RandomResizedCrop(224, scale 0.2-1, bicubic) + flip,
 # which is all the official pipeline does.

@@ -5,6 +5,9 @@
 _base_ = 'mmpretrain::mae/benchmarks/vit-base-p16_8xb128-coslr-100e_in1k.py'
 
 custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
+# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
+# pytorch launcher; see pixmim_plugin/engine/runner.py
+runner_type = 'CompatRunner'
 
 # Mean-pooled features with a LayerNorm (ln2) before the classifier; the
 # pre-training's final norm (ln1) is not used, as in the official code.
