@@ -2,8 +2,8 @@ from typing import Dict
 
 import numpy as np
 import torch
-from PIL import Image, ImageDraw
 
+from pixmim_plugin.analysis.grid import save_grid, to_pixels
 from pixmim_plugin.frequency import log_amplitude
 
 COLUMNS = ('original', 'corrupted', 'prediction')
@@ -34,12 +34,6 @@ def mfm_examples(model: torch.nn.Module, inputs: torch.Tensor,
         original=inputs, corrupted=out['corrupted'], prediction=out['pred'])
 
 
-def _image(img: torch.Tensor, mean: torch.Tensor,
-           std: torch.Tensor) -> np.ndarray:
-    pixels = img.float().cpu() * std.cpu() + mean.cpu()  # (C, H, W)
-    return pixels.clamp(0, 255).round().byte().permute(1, 2, 0).numpy()
-
-
 def _spectrum(img: torch.Tensor, mean: torch.Tensor,
               std: torch.Tensor) -> np.ndarray:
     """Log-amplitude of the pixel image's grey level, scaled to 0..255."""
@@ -66,23 +60,9 @@ def save_mfm_grid(rows: Dict[str, Dict[str, torch.Tensor]],
     lines, labels = [], []
     for name, images in rows.items():
         for i in range(len(images['original'])):
-            cells = [_image(images[k][i], mean, std) for k in COLUMNS]
+            cells = [to_pixels(images[k][i], mean, std) for k in COLUMNS]
             cells += [_spectrum(images[k][i], mean, std) for k in COLUMNS]
-            lines.append(np.concatenate(cells, axis=1))
+            lines.append(cells)
             labels.append(name)
-    grid = np.concatenate(lines, axis=0).repeat(zoom, 0).repeat(zoom, 1)
-    header, margin = 14, 70
-    canvas = Image.new('RGB', (grid.shape[1] + margin, grid.shape[0] + header),
-                       'white')
-    canvas.paste(Image.fromarray(grid), (margin, header))
-    draw = ImageDraw.Draw(canvas)
-    cell = grid.shape[1] // (2 * len(COLUMNS))
-    names = list(COLUMNS) + [f'|F| {k}' for k in COLUMNS]
-    for j, title in enumerate(names):
-        draw.text((margin + j * cell + 2, 1), title, fill='black')
-    row_h = grid.shape[0] // len(lines)
-    for i, label in enumerate(labels):
-        draw.text((2, header + i * row_h + row_h // 2 - 5),
-                  label,
-                  fill='black')
-    canvas.save(path)
+    titles = list(COLUMNS) + [f'|F| {k}' for k in COLUMNS]
+    save_grid(lines, titles, path, labels=labels, zoom=zoom)

@@ -1,8 +1,8 @@
-from typing import Dict, List
+from typing import Dict
 
-import numpy as np
 import torch
-from PIL import Image, ImageDraw
+
+from pixmim_plugin.analysis.grid import save_grid, to_pixels
 
 COLUMNS = ('original', 'masked', 'target', 'reconstruction')
 
@@ -45,12 +45,6 @@ def reconstruct(model: torch.nn.Module,
         reconstruction=head.unpatchify(pred) * mask + target * (1 - mask))
 
 
-def _to_uint8(img: torch.Tensor, mean: torch.Tensor,
-              std: torch.Tensor) -> np.ndarray:
-    img = img.float().cpu() * std + mean  # (C, H, W) pixel units
-    return img.clamp(0, 255).round().byte().permute(1, 2, 0).numpy()
-
-
 def save_reconstruction_grid(images: Dict[str, torch.Tensor],
                              mean: torch.Tensor,
                              std: torch.Tensor,
@@ -65,19 +59,6 @@ def save_reconstruction_grid(images: Dict[str, torch.Tensor],
         path (str): Where to write the PNG.
         zoom (int): Nearest-neighbour magnification. Defaults to 3.
     """
-    rows: List[np.ndarray] = []
-    for i in range(len(images['original'])):
-        cells = [
-            _to_uint8(images[k][i], mean.cpu(), std.cpu()) for k in COLUMNS
-        ]
-        rows.append(np.concatenate(cells, axis=1))
-    grid = np.concatenate(rows, axis=0)
-    grid = grid.repeat(zoom, axis=0).repeat(zoom, axis=1)
-    header = 14
-    canvas = Image.new('RGB', (grid.shape[1], grid.shape[0] + header), 'white')
-    canvas.paste(Image.fromarray(grid), (0, header))
-    draw = ImageDraw.Draw(canvas)
-    cell_w = grid.shape[1] // len(COLUMNS)
-    for j, name in enumerate(COLUMNS):
-        draw.text((j * cell_w + 4, 1), name, fill='black')
-    canvas.save(path)
+    rows = [[to_pixels(images[k][i], mean, std) for k in COLUMNS]
+            for i in range(len(images['original']))]
+    save_grid(rows, COLUMNS, path, zoom=zoom)
