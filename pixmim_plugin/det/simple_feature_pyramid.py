@@ -1,4 +1,4 @@
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch.nn as nn
 import torch.nn.functional as F
@@ -25,8 +25,8 @@ class SimpleFeaturePyramid(BaseModule):
             one of 4, 2, 1 or 0.5. Defaults to (4.0, 2.0, 1.0, 0.5).
         num_outs (int): Number of output levels, at least
             ``len(scale_factors)``. Defaults to 5.
-        norm_cfg (dict): Norm of the convolutions, a channels-first
-            LayerNorm as in ViTDet. Defaults to
+        norm_cfg (dict, optional): Norm of the convolutions. Defaults to
+            None: a channels-first LayerNorm as in ViTDet,
             ``dict(type='mmpretrain.LN2d', eps=1e-6)``.
         init_cfg (dict, optional): Initialization config dict.
     """
@@ -37,9 +37,11 @@ class SimpleFeaturePyramid(BaseModule):
                  out_channels: int,
                  scale_factors: Sequence[float] = STAGES,
                  num_outs: int = 5,
-                 norm_cfg: dict = dict(type='mmpretrain.LN2d', eps=1e-6),
-                 init_cfg=None):
+                 norm_cfg: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg)
+        if norm_cfg is None:
+            norm_cfg = dict(type='mmpretrain.LN2d', eps=1e-6)
         bad = [s for s in scale_factors if s not in self.STAGES]
         if bad or not scale_factors:
             raise ValueError(f'scale_factors must be non-empty values from '
