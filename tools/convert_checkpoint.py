@@ -9,6 +9,7 @@ weights-only loading. A raw training checkpoint also pickles the runner's
 state; it is loaded in full only with --trust (for your own runs).
 """
 import argparse
+import pickle
 
 import torch
 
@@ -28,7 +29,9 @@ def main() -> None:
     try:
         checkpoint = torch.load(
             args.src, map_location='cpu', weights_only=True)
-    except Exception as error:
+    except FileNotFoundError as error:
+        raise SystemExit(f'{args.src}: no such file') from error
+    except pickle.UnpicklingError as error:
         if not args.trust:
             raise SystemExit(
                 f'{args.src} holds more than tensors (a raw training '
