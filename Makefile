@@ -7,11 +7,17 @@ MFM_CONFIG := configs/demo/mfm_vit-tiny-p16_shapes.py
 MFM_WORK_DIR := work_dirs/demo_mfm
 PYTEST_ARGS ?=
 
-.PHONY: install demo-data demo demo-mfm demo-convert demo-ade demo-transfer \
-	test lint
+.PHONY: install install-full demo-data demo demo-mfm demo-convert demo-ade \
+	demo-transfer test lint
 
+# torch, mmcv-lite, mmengine, mmpretrain, openmim and this package: enough
+# for pre-training, MFM, classification transfer and the tools
 install:
 	VENV=$(VENV) bash tools/install.sh
+
+# adds mmcv's compiled ops (built once, cached), mmdet and mmsegmentation
+install-full:
+	VENV=$(VENV) bash tools/install.sh --full
 
 demo-data: install
 	$(PY) tools/make_demo_data.py
@@ -37,7 +43,7 @@ demo-convert: demo-data
 	done
 
 # UperNet on the demo ADE-layout set
-demo-ade: demo-convert
+demo-ade: install-full demo-convert
 	$(VENV)/bin/mim train mmseg configs/demo/upernet_vit-tiny-p8_ade-shapes.py \
 		--work-dir work_dirs/demo_ade --cfg-options \
 		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmseg.pth
@@ -56,8 +62,15 @@ demo-transfer: demo-ade
 	$(PY) tools/print_metrics.py work_dirs/demo_linear work_dirs/demo_ft \
 		work_dirs/demo_det work_dirs/demo_ade
 
-test: install
+test: install-full
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
-lint: install
-	$(PY) -m flake8 pixmim_plugin tools tests configs
+LINT_PATHS := pixmim_plugin tools tests configs
+# all three checkers report before it fails
+lint:
+	@$(PY) -c 'import flake8, isort, yapf' 2>/dev/null || $(MAKE) install
+	@status=0; \
+	$(PY) -m flake8 $(LINT_PATHS) || status=1; \
+	$(PY) -m isort --check-only --diff $(LINT_PATHS) || status=1; \
+	$(PY) -m yapf --diff -r $(LINT_PATHS) || status=1; \
+	exit $$status

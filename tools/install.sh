@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # One-command install of the pixmim-plugin stack into ./.venv (see README).
 #
+#   bash tools/install.sh          pre-training, MFM, classification transfer
+#                                  and the tools, on mmcv-lite (pure Python,
+#                                  about 2 minutes); keeps a full mmcv
+#   bash tools/install.sh --full   adds mmcv's compiled ops (built once from
+#                                  the sdist and cached), mmdet and mmseg
+#
 # Idempotent: every step first checks whether its result is already there.
 # Environment knobs:
 #   PYTHON=python3.11      interpreter used to create the venv
@@ -16,6 +22,13 @@
 #                          https://download.pytorch.org/whl/cu126
 set -euo pipefail
 
+FULL=0
+case "${1:-}" in
+  '') ;;
+  --full) FULL=1 ;;
+  *) echo "usage: $0 [--full]" >&2; exit 2 ;;
+esac
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PYTHON="${PYTHON:-python3.11}"
@@ -23,8 +36,8 @@ VENV="${VENV:-$ROOT/.venv}"
 MMCV_CACHE="${MMCV_CACHE:-$HOME/.cache/pixmim-plugin/mmcv}"
 TORCH_SPEC="torch==2.14.1 torchvision==0.29.1"
 MMCV_VERSION=2.1.0
-OPENMMLAB_SPECS="mmengine==0.10.7 mmpretrain==1.2.0 mmdet==3.3.0 \
-mmsegmentation==1.2.2 ftfy regex"
+LITE_SPECS="mmengine==0.10.7 mmpretrain==1.2.0"
+FULL_SPECS="mmdet==3.3.0 mmsegmentation==1.2.2 ftfy regex"
 # openmim's own requirements minus opendatalab, whose openxlab dependency pins
 # setuptools 60 (no pkg_resources fix, conflicts with torch), requests and
 # rich; `mim train` never imports it.
@@ -42,11 +55,16 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PY="$VENV/bin/python"
 PIP=("$PY" -m pip --disable-pip-version-check)
+# mmdet 3.3 and mmseg 1.2 refuse mmcv >= 2.2; setuptools keeps pkg_resources
+# (mmcv's setup.py and openmim import it) below 81.
+CONSTRAINTS="$(mktemp)"
+trap 'rm -f "$CONSTRAINTS"' EXIT
+printf 'mmcv==%s\nmmcv-lite==%s\nsetuptools>=77,<81\n' \
+  "$MMCV_VERSION" "$MMCV_VERSION" > "$CONSTRAINTS"
 
-# mmcv 2.1.0's setup.py imports pkg_resources, removed in setuptools 81.
 if ! "$PY" -c 'import pkg_resources, wheel' 2>/dev/null; then
   say "installing build tools (setuptools>=77,<81 for pkg_resources, wheel)"
-  "${PIP[@]}" install -q 'setuptools>=77,<81' wheel ninja
+  "${PIP[@]}" install -q -c "$CONSTRAINTS" setuptools wheel ninja
 fi
 
 if [ "${USE_SYSTEM_TORCH:-0}" = 1 ]; then
@@ -58,7 +76,16 @@ elif ! "$PY" -c 'import torch, torchvision, sys; sys.exit(torch.__version__.spli
   "${PIP[@]}" install -q "${TORCH_PIP[@]}" $TORCH_SPEC
 fi
 
-# --- mmcv with its compiled ops -------------------------------------------
+# --- mmcv -------------------------------------------------------------------
+# Both mmcv-lite (pure Python) and mmcv (with compiled ops) install the same
+# `mmcv` package; only mmdet and mmseg need the ops.
+has_dist() {  # $1: distribution name
+  "$PY" -c 'import importlib.metadata as m, sys; m.version(sys.argv[1])' \
+    "$1" 2>/dev/null
+}
+mmcv_any() {
+  "$PY" -c "import mmcv; assert mmcv.__version__ == '$MMCV_VERSION'" 2>/dev/null
+}
 # CUDA ops need a visible GPU and an nvcc whose major version matches torch's
 # CUDA (torch refuses others); otherwise only the CPU ops are built, with a
 # warning. MMCV_WITH_CUDA=1/0 forces the choice.
@@ -98,53 +125,89 @@ if sys.argv[1] == 'cudaops':
     assert get_compiling_cuda_version() != 'not available'
 PY
 }
-OPS="$(choose_ops)"
-if ! mmcv_ok "$OPS"; then
-  TAG="$("$PY" -c 'import sys, torch; v = torch.__version__.replace("+", "_"); print("cp%d%d-torch%s-cuda%s" % (sys.version_info[0], sys.version_info[1], v, torch.version.cuda))')-$OPS"
-  WHEELS="$MMCV_CACHE/$TAG"
-  mkdir -p "$WHEELS"
-  if ! ls "$WHEELS"/mmcv-$MMCV_VERSION-*.whl >/dev/null 2>&1; then
-    say "building mmcv $MMCV_VERSION with $OPS against $TAG (several minutes)"
-    BUILD="$(mktemp -d)"
-    trap 'rm -rf "$BUILD"' EXIT
-    "${PIP[@]}" download -q --no-deps --no-binary :all: "mmcv==$MMCV_VERSION" -d "$BUILD"
-    tar -xzf "$BUILD"/mmcv-$MMCV_VERSION.tar.gz -C "$BUILD"
-    # torch >= 2.10 headers need C++20; mmcv 2.1.0 hard-codes -std=c++17.
-    sed -i 's/-std=c++17/-std=c++20/g' "$BUILD/mmcv-$MMCV_VERSION/setup.py"
-    if [ "$OPS" = cudaops ]; then
-      say "building the CUDA ops too"
-      export FORCE_CUDA=1
-    else
-      export FORCE_CUDA=0 CUDA_VISIBLE_DEVICES=""  # mmcv builds CUDA ops whenever it sees a GPU
-    fi
-    export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"
-    # --no-cache-dir: pip's own wheel cache is not keyed by torch version.
-    "${PIP[@]}" wheel -q --no-deps --no-build-isolation --no-cache-dir \
-      -w "$WHEELS" "$BUILD/mmcv-$MMCV_VERSION"
+
+if [ "$FULL" = 0 ]; then
+  if ! mmcv_any; then
+    say "installing mmcv-lite $MMCV_VERSION (no compiled ops; \`make install-full\` adds them for mmdet/mmseg)"
+    "${PIP[@]}" install -q -c "$CONSTRAINTS" "mmcv-lite==$MMCV_VERSION" \
+      mmengine==0.10.7
+    "$PY" -c 'import mmcv'  # shows the error, if any
   fi
-  say "installing mmcv from $WHEELS"
-  "${PIP[@]}" install -q --no-deps --no-index --no-cache-dir --force-reinstall \
-    "$WHEELS"/mmcv-$MMCV_VERSION-*.whl
-  # mmcv's runtime requirements (it was installed without its deps).
-  "${PIP[@]}" install -q addict mmengine==0.10.7 numpy packaging Pillow pyyaml \
-    yapf opencv-python
+else
+  OPS="$(choose_ops)"
   if ! mmcv_ok "$OPS"; then
-    say "mmcv's $OPS failed to import; removing the cached wheel"
-    rm -f "$WHEELS"/mmcv-$MMCV_VERSION-*.whl
-    exit 1
+    TAG="$("$PY" -c 'import sys, torch; v = torch.__version__.replace("+", "_"); print("cp%d%d-torch%s-cuda%s" % (sys.version_info[0], sys.version_info[1], v, torch.version.cuda))')-$OPS"
+    WHEELS="$MMCV_CACHE/$TAG"
+    mkdir -p "$WHEELS"
+    if ! ls "$WHEELS"/mmcv-$MMCV_VERSION-*.whl >/dev/null 2>&1; then
+      say "building mmcv $MMCV_VERSION's C++ ops ($OPS) for mmdet/mmseg: ~12 min on 2 cores, once; cached in $WHEELS"
+      BUILD="$(mktemp -d)"
+      trap 'rm -rf "$BUILD" "$CONSTRAINTS"' EXIT
+      "${PIP[@]}" download -q --no-deps --no-binary :all: "mmcv==$MMCV_VERSION" -d "$BUILD"
+      tar -xzf "$BUILD"/mmcv-$MMCV_VERSION.tar.gz -C "$BUILD"
+      # torch >= 2.10 headers need C++20; mmcv 2.1.0 hard-codes -std=c++17.
+      sed -i 's/-std=c++17/-std=c++20/g' "$BUILD/mmcv-$MMCV_VERSION/setup.py"
+      if [ "$OPS" = cudaops ]; then
+        say "building the CUDA ops too"
+        export FORCE_CUDA=1
+      else
+        export FORCE_CUDA=0 CUDA_VISIBLE_DEVICES=""  # mmcv builds CUDA ops whenever it sees a GPU
+      fi
+      export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"
+      # --no-cache-dir: pip's own wheel cache is not keyed by torch version.
+      "${PIP[@]}" wheel -q --no-deps --no-build-isolation --no-cache-dir \
+        -w "$WHEELS" "$BUILD/mmcv-$MMCV_VERSION"
+    fi
+    if has_dist mmcv-lite; then
+      # it owns the same site-packages/mmcv: remove it first so that neither
+      # uninstall can later delete the other's files
+      say "replacing mmcv-lite with the full mmcv"
+      "${PIP[@]}" uninstall -q -y mmcv-lite
+    fi
+    say "installing mmcv from $WHEELS"
+    "${PIP[@]}" install -q --no-deps --no-index --no-cache-dir --force-reinstall \
+      "$WHEELS"/mmcv-$MMCV_VERSION-*.whl
+    # mmcv's runtime requirements (it was installed without its deps).
+    "${PIP[@]}" install -q -c "$CONSTRAINTS" addict mmengine==0.10.7 numpy \
+      packaging Pillow pyyaml yapf opencv-python
+    if ! mmcv_ok "$OPS"; then
+      say "mmcv's $OPS failed to import; removing the cached wheel"
+      rm -f "$WHEELS"/mmcv-$MMCV_VERSION-*.whl
+      exit 1
+    fi
   fi
 fi
 
-# --- OpenMMLab libraries and this package ---------------------------------
+# --- OpenMMLab libraries and this package -----------------------------------
 # (the metadata check, since `python -c` would import the source tree anyway)
-if ! "$PY" -c 'import importlib.metadata as m; m.version("pixmim-plugin"); import mmpretrain, mmdet, mmseg, mim, ftfy, regex, pytest' 2>/dev/null; then
-  say "installing mmengine, mmpretrain, mmdet, mmsegmentation, openmim"
-  CONSTRAINTS="$(mktemp)"
-  printf 'mmcv==%s\nsetuptools>=77,<81\n' "$MMCV_VERSION" > "$CONSTRAINTS"
-  "${PIP[@]}" install -q -c "$CONSTRAINTS" $OPENMMLAB_SPECS $MIM_DEPS
+CHECK='import importlib.metadata as m; m.version("pixmim-plugin"); import mmpretrain, mim, pytest, flake8, isort, yapf'
+if ! "$PY" -c "$CHECK" 2>/dev/null; then
+  say "installing mmengine, mmpretrain, openmim"
+  "${PIP[@]}" install -q -c "$CONSTRAINTS" $LITE_SPECS $MIM_DEPS
   "${PIP[@]}" install -q --no-deps openmim
-  say "installing pixmim-plugin (editable) with its test tools"
-  "${PIP[@]}" install -q -c "$CONSTRAINTS" --no-build-isolation -e "$ROOT[tests]"
-  rm -f "$CONSTRAINTS"
+  say "installing pixmim-plugin (editable) with its test and lint tools"
+  "${PIP[@]}" install -q -c "$CONSTRAINTS" --no-build-isolation \
+    -e "$ROOT[tests,lint]"
 fi
-say "done: $("$PY" -c 'import torch, mmcv, mmpretrain, mmdet, mmseg; print(f"torch {torch.__version__}, mmcv {mmcv.__version__}, mmpretrain {mmpretrain.__version__}, mmdet {mmdet.__version__}, mmseg {mmseg.__version__}")')"
+if [ "$FULL" = 1 ] && ! "$PY" -c 'import mmdet, mmseg, ftfy, regex' 2>/dev/null; then
+  say "installing mmdet, mmsegmentation"
+  "${PIP[@]}" install -q -c "$CONSTRAINTS" $FULL_SPECS
+fi
+"$PY" - <<'PY'
+import importlib.util
+
+import mmcv
+import mmpretrain
+import torch
+
+kind = 'with ops' if importlib.util.find_spec('mmcv._ext') else 'lite'
+line = (f'torch {torch.__version__}, mmcv {mmcv.__version__} ({kind}), '
+        f'mmpretrain {mmpretrain.__version__}')
+try:
+    import mmdet
+    import mmseg
+    line += f', mmdet {mmdet.__version__}, mmseg {mmseg.__version__}'
+except ImportError:
+    line += '; `make install-full` adds mmcv ops, mmdet and mmseg'
+print('\033[1m[install]\033[0m done:', line)
+PY
