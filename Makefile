@@ -1,9 +1,9 @@
 # pixmim-plugin: `make install`, `make demo`, `make test` (see README.md).
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DEMO_CONFIG := configs/demo/pixmim_vit-tiny-p8_shapes.py
+DEMO_CONFIG := configs/demo/pixmim_vit-tiny-p8_1xb32-600it_shapes.py
 DEMO_WORK_DIR := work_dirs/demo_pixmim
-MFM_CONFIG := configs/demo/mfm_vit-tiny-p16_shapes.py
+MFM_CONFIG := configs/demo/mfm_vit-tiny-p16_1xb32-600it_shapes.py
 MFM_WORK_DIR := work_dirs/demo_mfm
 PYTEST_ARGS ?=
 
@@ -44,19 +44,19 @@ demo-convert: demo-data
 
 # UperNet on the demo ADE-layout set
 demo-ade: install-full demo-convert
-	$(VENV)/bin/mim train mmseg configs/demo/upernet_vit-tiny-p8_ade-shapes.py \
+	$(VENV)/bin/mim train mmseg configs/demo/upernet_vit-tiny-p8_1xb8-40it_ade-shapes-64x64.py \
 		--work-dir work_dirs/demo_ade --cfg-options \
 		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmseg.pth
 
 # the four protocols on the demo sets, then their metrics
 demo-transfer: demo-ade
-	$(VENV)/bin/mim train mmpretrain configs/demo/vit-tiny-p8_linear_shapes.py \
+	$(VENV)/bin/mim train mmpretrain configs/demo/vit-tiny-p8_1xb32-linear-100it_shapes.py \
 		--work-dir work_dirs/demo_linear --cfg-options \
 		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmpretrain.pth
-	$(VENV)/bin/mim train mmpretrain configs/demo/vit-tiny-p8_ft_shapes.py \
+	$(VENV)/bin/mim train mmpretrain configs/demo/vit-tiny-p8_1xb32-100it_shapes.py \
 		--work-dir work_dirs/demo_ft --cfg-options \
 		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmpretrain.pth
-	$(VENV)/bin/mim train mmdet configs/demo/mask-rcnn_vit-tiny-p8_sfp_coco-shapes.py \
+	$(VENV)/bin/mim train mmdet configs/demo/mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py \
 		--work-dir work_dirs/demo_det --cfg-options \
 		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmdet.pth
 	$(PY) tools/print_metrics.py work_dirs/demo_linear work_dirs/demo_ft \

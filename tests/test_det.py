@@ -14,7 +14,7 @@ import pixmim_plugin.det  # noqa: F401
 from pixmim_plugin.transfer import convert_checkpoint, save_converted
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DET_CONFIG = osp.join(ROOT, 'configs', 'benchmarks',
+DET_CONFIG = osp.join(ROOT, 'configs', 'pixmim', 'benchmarks',
                       'mask-rcnn_vit-base-p16_sfp_8xb8-amp-lsj-100e_coco.py')
 TINY_ARCH = dict(
     embed_dims=192,
@@ -182,7 +182,7 @@ def test_detector_paper_recipe():
 @pytest.mark.parametrize('config,size', [
     (DET_CONFIG, 1024),
     (osp.join(ROOT, 'configs', 'demo',
-              'mask-rcnn_vit-tiny-p8_sfp_coco-shapes.py'), 128),
+              'mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py'), 128),
 ])
 def test_evaluation_input_is_a_padded_square(tmp_path, config, size):
     """As ViTDet: long side resized to the training size, then padded with

@@ -13,7 +13,9 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def pixmim_pipeline():
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'pixmim_mae_vit-b.py'))
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs', 'pixmim',
+                 'pixmim_vit-base-p16_8xb512-amp-coslr-800e_in1k.py'))
     init_default_scope('mmpretrain')
     return Compose(cfg.train_dataloader.dataset.pipeline)
 

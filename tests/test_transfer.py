@@ -15,7 +15,7 @@ import pixmim_plugin  # noqa: F401
 from pixmim_plugin.transfer import convert_checkpoint, save_converted
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-SEG_CONFIG = osp.join(ROOT, 'configs', 'benchmarks',
+SEG_CONFIG = osp.join(ROOT, 'configs', 'pixmim', 'benchmarks',
                       'upernet_vit-base-p16_8xb2-amp-160k_ade20k-512x512.py')
 
 
@@ -125,8 +125,8 @@ def test_tool_writes_nothing_when_it_refuses(tmp_path):
 
 
 @pytest.mark.parametrize('name,expected_new,unused', [
-    ('vit-base-p16_linear-8xb2048-coslr-90e_in1k.py', set(), set()),
-    ('vit-base-p16_ft-8xb128-coslr-100e_in1k.py', {'ln2.weight', 'ln2.bias'},
+    ('vit-base-p16_8xb2048-linear-coslr-90e_in1k.py', set(), set()),
+    ('vit-base-p16_8xb128-coslr-100e_in1k.py', {'ln2.weight', 'ln2.bias'},
      {'ln1.weight', 'ln1.bias'}),
 ])
 @pytest.mark.parametrize('converted', [False, True])
@@ -141,7 +141,8 @@ def test_classifier_configs_load_the_pixmim_encoder(tmp_path, name,
         save_converted(state, dict(encoder=encoder), path)
     else:  # the pre-training weights as they are, `backbone.` prefix and all
         torch.save(dict(state_dict=source.state_dict()), path)
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'benchmarks', name))
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs', 'pixmim', 'benchmarks', name))
     cfg.merge_from_dict({
         'model.backbone.arch': 'deit-tiny',
         'model.backbone.img_size': 64,

@@ -1,10 +1,12 @@
 # MAE with a ViT-tiny (DeiT-T, patch 8, 64 px) on the embedded shapes demo
 # set (`python tools/make_demo_data.py`): trains on a CPU in a few minutes.
-# The baseline of pixmim_vit-tiny-p8_shapes.py. Iteration-based, so
-# `--cfg-options train_cfg.max_iters=N` shortens it.
-_base_ = '../mae_vit-b.py'
+# The baseline of pixmim_vit-tiny-p8_1xb32-600it_shapes.py. Iteration-based,
+# so `--cfg-options train_cfg.max_iters=N` shortens it.
+_base_ = [
+    '../pixmim/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py',
+    './_base_/shapes.py',
+]
 
-data_root = 'data/demo/shapes/'
 img_size = 64
 patch_size = 8
 batch_size = 32
@@ -41,7 +43,7 @@ train_pipeline = [
 train_dataloader = dict(
     batch_size=batch_size,
     num_workers=2,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline))
+    dataset=dict(pipeline=train_pipeline, **_base_.demo_imagenet))
 
 # AMP needs a GPU; the demo runs in float32 anywhere.
 optim_wrapper = dict(
@@ -50,6 +52,7 @@ optim_wrapper = dict(
     optimizer=dict(
         type='AdamW', lr=1e-3, betas=(0.9, 0.95), weight_decay=0.05),
     paramwise_cfg={{_base_.optim_wrapper.paramwise_cfg}})
+auto_scale_lr = dict(base_batch_size=batch_size)
 param_scheduler = [
     dict(
         type='LinearLR',

@@ -1,17 +1,19 @@
 # Mask R-CNN on the demo COCO-format shapes set (`python
 # tools/make_demo_data.py`) for the demo PixMIM / MAE ViT-tiny (patch 8): the
-# COCO config of configs/benchmarks/ scaled down to run a few iterations on
-# a CPU (128 px jitter, 4x4 windows, thinner heads, float32). Convert the
-# demo checkpoint first:
+# COCO config of configs/pixmim/benchmarks/ scaled down to run a few
+# iterations on a CPU (128 px jitter, 4x4 windows, thinner heads, float32).
+# Convert the demo checkpoint first:
 #   python tools/convert_checkpoint.py work_dirs/demo_pixmim/iter_600.pth \
 #       work_dirs/demo_pixmim/vit-tiny_mmdet.pth --to mmdet --trust
-#   mim train mmdet configs/demo/mask-rcnn_vit-tiny-p8_sfp_coco-shapes.py \
+#   mim train mmdet configs/demo/mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py \
 #       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-tiny_mmdet.pth
-_base_ = '../benchmarks/mask-rcnn_vit-base-p16_sfp_8xb8-amp-lsj-100e_coco.py'
+_base_ = [
+    '../pixmim/benchmarks/mask-rcnn_vit-base-p16_sfp_8xb8-amp-lsj-100e_coco.py',
+    './_base_/shapes.py',
+]
 
 data_root = 'data/demo/coco/'
-classes = ('circle', 'ring', 'square', 'triangle', 'star', 'cross',
-           'crescent', 'ellipse')
+classes = _base_.demo_classes
 image_size = (128, 128)
 channels = 64
 max_iters = 60
@@ -107,6 +109,7 @@ test_evaluator = val_evaluator
 
 # AMP needs a GPU
 optim_wrapper = dict(type='OptimWrapper', optimizer=dict(lr=4e-4))
+auto_scale_lr = dict(base_batch_size=4)
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0,
          end=10),

@@ -4,7 +4,7 @@
 # MFM encodes every patch, so patch 16 (16 tokens) keeps a step as cheap as
 # the MAE demo's (16 visible of 64 tokens).
 # The radius (16 bins at 224 px) scales with the input: 16 * 64 / 224 = 4.6.
-_base_ = './mae_vit-tiny-p8_shapes.py'
+_base_ = './mae_vit-tiny-p8_1xb32-600it_shapes.py'
 
 model = dict(
     _delete_=True,

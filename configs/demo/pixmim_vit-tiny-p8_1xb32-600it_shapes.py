@@ -1,8 +1,8 @@
-# PixMIM on the embedded shapes demo set: mae_vit-tiny-p8_shapes.py with a
-# low-frequency target and Simple Resized Crop, as pixmim_mae_vit-b.py does
-# to mae_vit-b.py. r = 40 is meant for 224 px, so it scales with the input
+# PixMIM on the embedded shapes demo set: the MAE demo with a low-frequency
+# target and Simple Resized Crop, the change configs/pixmim/ makes to MAE's
+# ViT-B. r = 40 is meant for 224 px, so it scales with the input
 # (r = 40 * 64 / 224 = 11.4 bins).
-_base_ = './mae_vit-tiny-p8_shapes.py'
+_base_ = './mae_vit-tiny-p8_1xb32-600it_shapes.py'
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),

@@ -1,16 +1,18 @@
 # UperNet on the demo ADE-layout shapes set (`python tools/make_demo_data.py`)
 # for the demo PixMIM / MAE ViT-tiny (patch 8, 64 px): the ADE20K config of
-# configs/benchmarks/ scaled down to run a few iterations on a CPU. Convert
-# the demo checkpoint first:
+# configs/pixmim/benchmarks/ scaled down to run a few iterations on a CPU.
+# Convert the demo checkpoint first:
 #   python tools/convert_checkpoint.py work_dirs/demo_pixmim/iter_600.pth \
 #       work_dirs/demo_pixmim/vit-tiny_mmseg.pth --to mmseg --trust
-#   mim train mmseg configs/demo/upernet_vit-tiny-p8_ade-shapes.py \
+#   mim train mmseg configs/demo/upernet_vit-tiny-p8_1xb8-40it_ade-shapes-64x64.py \
 #       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-tiny_mmseg.pth
-_base_ = '../benchmarks/upernet_vit-base-p16_8xb2-amp-160k_ade20k-512x512.py'
+_base_ = [
+    '../pixmim/benchmarks/upernet_vit-base-p16_8xb2-amp-160k_ade20k-512x512.py',
+    './_base_/shapes.py',
+]
 
 data_root = 'data/demo/ade/ADEChallengeData2016'
-classes = ('circle', 'ring', 'square', 'triangle', 'star', 'cross',
-           'crescent', 'ellipse')  # label k + 1 in the maps; 0 is ignored
+classes = _base_.demo_classes  # label k + 1 in the maps; 0 is ignored
 crop_size = (64, 64)
 max_iters = 40
 norm_cfg = dict(type='BN', requires_grad=True)  # SyncBN needs a process group

@@ -1,16 +1,17 @@
 # Fine-tuning on the embedded shapes set (`python tools/make_demo_data.py`)
 # for the demo PixMIM / MAE ViT-tiny (patch 8, 64 px): the ImageNet config of
-# configs/benchmarks/ (AdamW, layer decay, RandAugment, mixup, cutmix, label
-# smoothing, drop path) scaled down to a few CPU iterations on 8 classes.
-# Takes the raw demo checkpoint or one converted --to mmpretrain:
-#   mim train mmpretrain configs/demo/vit-tiny-p8_ft_shapes.py \
+# configs/pixmim/benchmarks/ (AdamW, layer decay, RandAugment, mixup, cutmix,
+# label smoothing, drop path) scaled down to a few CPU iterations on 8
+# classes. Takes the raw demo checkpoint or one converted --to mmpretrain:
+#   mim train mmpretrain configs/demo/vit-tiny-p8_1xb32-100it_shapes.py \
 #       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-tiny_mmpretrain.pth
-_base_ = '../benchmarks/vit-base-p16_ft-8xb128-coslr-100e_in1k.py'
+_base_ = [
+    '../pixmim/benchmarks/vit-base-p16_8xb128-coslr-100e_in1k.py',
+    './_base_/classification_100it.py',
+]
 
-data_root = 'data/demo/shapes/'
-num_classes = 8
-max_iters = 100
 batch_size = 32
+num_classes = len(_base_.demo_classes)
 
 model = dict(
     backbone=dict(arch='deit-tiny', img_size=64, patch_size=8),
@@ -54,47 +55,22 @@ test_pipeline = [
     dict(type='CenterCrop', crop_size=64),
     dict(type='PackInputs')
 ]
-dataset = dict(type='CustomDataset', data_root=data_root, with_label=True)
 train_dataloader = dict(
     batch_size=batch_size,
     num_workers=2,
-    dataset=dict(
-        _delete_=True,
-        ann_file='meta/train.txt',
-        data_prefix='train',
-        pipeline=train_pipeline,
-        **dataset))
+    dataset=dict(pipeline=train_pipeline, **_base_.demo_imagenet))
 val_dataloader = dict(
     batch_size=batch_size,
     num_workers=2,
-    dataset=dict(
-        _delete_=True,
-        ann_file='meta/val.txt',
-        data_prefix='val',
-        pipeline=test_pipeline,
-        **dataset))
+    dataset=dict(pipeline=test_pipeline, **_base_.demo_imagenet))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='Accuracy', topk=(1, ))
-test_evaluator = val_evaluator
 
-# AMP needs a GPU; lr 1e-3 per 256 images at batch 32
+# AMP needs a GPU; lr 1e-3 per 256 images
 optim_wrapper = dict(
     type='OptimWrapper', optimizer=dict(lr=1e-3 * batch_size / 256))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-4, by_epoch=False, begin=0,
-         end=10),
-    dict(type='CosineAnnealingLR', T_max=max_iters - 10, by_epoch=False,
-         begin=10, end=max_iters)
-]
-train_cfg = dict(
-    _delete_=True,
-    type='IterBasedTrainLoop',
-    max_iters=max_iters,
-    val_interval=max_iters)
-default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(
-        type='CheckpointHook', by_epoch=False, interval=max_iters))
-log_processor = dict(by_epoch=False)
-env_cfg = dict(dist_cfg=dict(backend='gloo'))
-auto_scale_lr = dict(_delete_=True)
+auto_scale_lr = dict(base_batch_size=batch_size)
+param_scheduler = _base_.demo_param_scheduler
+train_cfg = _base_.demo_train_cfg
+default_hooks = _base_.demo_default_hooks
+log_processor = _base_.demo_log_processor
+env_cfg = _base_.demo_env_cfg

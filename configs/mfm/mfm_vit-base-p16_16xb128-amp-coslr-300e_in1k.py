@@ -3,18 +3,14 @@
 _base_ = [
     'mmpretrain::_base_/datasets/imagenet_bs512_mae.py',
     'mmpretrain::_base_/default_runtime.py',
+    '../_base_/pixmim_plugin.py',
 ]
-
-custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
-# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
-# pytorch launcher; see pixmim_plugin/engine/runner.py
-runner_type = 'CompatRunner'
 
 # The stock MAE data: RandomResizedCrop(224, scale 0.2-1, bicubic) + flip,
 # which is all the official pipeline does.
 train_dataloader = dict(
     batch_size=128,
-    # see configs/mae_vit-b.py
+    # see configs/pixmim/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py
     collate_fn=dict(_delete_=True, type='default_collate'))
 
 model = dict(

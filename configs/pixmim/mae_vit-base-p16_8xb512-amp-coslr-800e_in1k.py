@@ -1,11 +1,10 @@
-# MAE ViT-B/16, 800 epochs: the baseline of pixmim_mae_vit-b.py, which
-# differs from this file only in what PixMIM changes.
-_base_ = 'mmpretrain::mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py'
-
-custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
-# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
-# pytorch launcher; see pixmim_plugin/engine/runner.py
-runner_type = 'CompatRunner'
+# MAE ViT-B/16, 800 epochs: the baseline of
+# pixmim_vit-base-p16_8xb512-amp-coslr-800e_in1k.py, which differs from this
+# file only in what PixMIM changes.
+_base_ = [
+    'mmpretrain::mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py',
+    '../_base_/pixmim_plugin.py',
+]
 
 # Inheriting across packages tags every inherited dict with `_scope_`, which
 # the runner would pass on to `default_collate` as a keyword.

@@ -1,11 +1,10 @@
-# MAE ViT-L/16, 1600 epochs: the baseline of pixmim_mae_vit-l_1600e.py.
-_base_ = 'mmpretrain::mae/mae_vit-large-p16_8xb512-amp-coslr-1600e_in1k.py'
+# MAE ViT-L/16, 1600 epochs: the baseline of
+# pixmim_vit-large-p16_8xb512-amp-coslr-1600e_in1k.py.
+_base_ = [
+    'mmpretrain::mae/mae_vit-large-p16_8xb512-amp-coslr-1600e_in1k.py',
+    '../_base_/pixmim_plugin.py',
+]
 
-custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
-# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
-# pytorch launcher; see pixmim_plugin/engine/runner.py
-runner_type = 'CompatRunner'
-
-# see mae_vit-b.py
+# see mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py
 train_dataloader = dict(
     collate_fn=dict(_delete_=True, type='default_collate'))

@@ -1,24 +1,20 @@
 # PixMIM on MAE, ViT-B/16, 800 epochs (paper Table 2, appendix B.1): MAE's
-# recipe with a low-frequency target (r = 40) and Simple Resized Crop.
-# Baseline: mae_vit-b.py.
-_base_ = 'mmpretrain::mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py'
-
-custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
-# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
-# pytorch launcher; see pixmim_plugin/engine/runner.py
-runner_type = 'CompatRunner'
+# recipe with a low-frequency target (r = 40) and Simple Resized Crop. This
+# file is the whole PixMIM change; every other PixMIM config inherits it.
+_base_ = './mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py'
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='SimpleResizedCrop', scale=224, padding=4,
-         interpolation='bilinear', backend='torch'),
+    dict(
+        type='SimpleResizedCrop',
+        scale=224,
+        padding=4,
+        interpolation='bilinear',
+        backend='torch'),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackInputs'),
 ]
-train_dataloader = dict(
-    dataset=dict(pipeline=train_pipeline),
-    # see mae_vit-b.py
-    collate_fn=dict(_delete_=True, type='default_collate'))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 
 model = dict(
     type='PixMIM',

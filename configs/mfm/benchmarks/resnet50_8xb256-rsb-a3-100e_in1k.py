@@ -1,11 +1,9 @@
 # Fine-tuning an MFM ResNet-50 with timm's RSB a3 recipe (100e), as the
 # official repository points to: mmpretrain's config, loading the backbone.
-_base_ = 'mmpretrain::resnet/resnet50_8xb256-rsb-a3-100e_in1k.py'
-
-custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
-# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
-# pytorch launcher; see pixmim_plugin/engine/runner.py
-runner_type = 'CompatRunner'
+_base_ = [
+    'mmpretrain::resnet/resnet50_8xb256-rsb-a3-100e_in1k.py',
+    '../../_base_/pixmim_plugin.py',
+]
 
 model = dict(
     backbone=dict(

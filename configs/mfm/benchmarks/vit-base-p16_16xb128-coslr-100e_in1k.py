@@ -2,12 +2,10 @@
 # MAE's fine-tuning config with the MFM encoder, base lr 2e-3 per 512 images,
 # layer decay 0.8. Set the pre-trained checkpoint with
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-_base_ = 'mmpretrain::mae/benchmarks/vit-base-p16_8xb128-coslr-100e_in1k.py'
-
-custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
-# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
-# pytorch launcher; see pixmim_plugin/engine/runner.py
-runner_type = 'CompatRunner'
+_base_ = [
+    'mmpretrain::mae/benchmarks/vit-base-p16_8xb128-coslr-100e_in1k.py',
+    '../../_base_/pixmim_plugin.py',
+]
 
 # Mean-pooled features with a LayerNorm (ln2) before the classifier; the
 # pre-training's final norm (ln1) is not used, as in the official code.
@@ -21,7 +19,7 @@ model = dict(
 
 train_dataloader = dict(
     batch_size=128,
-    # see configs/mae_vit-b.py
+    # see configs/pixmim/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py
     collate_fn=dict(_delete_=True, type='default_collate'))
 
 optim_wrapper = dict(

@@ -17,13 +17,12 @@
 #   python tools/convert_checkpoint.py CKPT vit-b_mmdet.pth --to mmdet --trust
 #   mim train mmdet THIS_CONFIG --launcher pytorch --gpus 8 --cfg-options \
 #       model.backbone.init_cfg.checkpoint=vit-b_mmdet.pth
-_base_ = 'mmdet::strong_baselines/mask-rcnn_r50_fpn_rpn-2conv_4conv1fc_syncbn-all_amp-lsj-100e_coco.py'  # noqa: E501
+_base_ = [
+    'mmdet::strong_baselines/mask-rcnn_r50_fpn_rpn-2conv_4conv1fc_syncbn-all_amp-lsj-100e_coco.py',  # noqa: E501
+    '../../_base_/pixmim_plugin.py',
+]
 
-custom_imports = dict(
-    imports=['pixmim_plugin.det'], allow_failed_imports=False)
-# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
-# pytorch launcher; see pixmim_plugin/engine/runner.py
-runner_type = 'mmpretrain.CompatRunner'
+custom_imports = dict(imports=['pixmim_plugin.det'])  # needs mmdet
 
 image_size = (1024, 1024)
 norm_cfg = dict(type='mmpretrain.LN2d', eps=1e-6, requires_grad=True)

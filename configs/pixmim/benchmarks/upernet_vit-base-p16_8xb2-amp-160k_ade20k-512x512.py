@@ -8,12 +8,10 @@
 #   python tools/convert_checkpoint.py CKPT vit-b_mmseg.pth --to mmseg --trust
 #   mim train mmseg THIS_CONFIG --cfg-options \
 #       model.backbone.init_cfg.checkpoint=vit-b_mmseg.pth
-_base_ = 'mmseg::mae/mae-base_upernet_8xb2-amp-160k_ade20k-512x512.py'
-
-custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
-# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
-# pytorch launcher; see pixmim_plugin/engine/runner.py
-runner_type = 'mmpretrain.CompatRunner'
+_base_ = [
+    'mmseg::mae/mae-base_upernet_8xb2-amp-160k_ade20k-512x512.py',
+    '../../_base_/pixmim_plugin.py',
+]
 
 model = dict(
     pretrained=None,

@@ -8,12 +8,10 @@
 # optim_wrapper.paramwise_cfg.layer_decay_rate=0.65` reproduces it.)
 # Pass the pre-training checkpoint (raw, or converted --to mmpretrain):
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-_base_ = 'mmpretrain::mae/benchmarks/vit-base-p16_8xb128-coslr-100e_in1k.py'
-
-custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
-# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
-# pytorch launcher; see pixmim_plugin/engine/runner.py
-runner_type = 'CompatRunner'
+_base_ = [
+    'mmpretrain::mae/benchmarks/vit-base-p16_8xb128-coslr-100e_in1k.py',
+    '../../_base_/pixmim_plugin.py',
+]
 
 optim_wrapper = dict(
     optimizer=dict(lr=1e-3 * 1024 / 256),

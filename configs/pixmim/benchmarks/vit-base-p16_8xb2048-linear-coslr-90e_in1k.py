@@ -5,12 +5,10 @@
 # MAE linear-probing config; only the batch the lr is written for is fixed.
 # Pass the pre-training checkpoint (raw, or converted --to mmpretrain):
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-_base_ = 'mmpretrain::mae/benchmarks/vit-base-p16_8xb2048-linear-coslr-90e_in1k.py'  # noqa: E501
-
-custom_imports = dict(imports=['pixmim_plugin'], allow_failed_imports=False)
-# mmengine 0.10 on torch >= 2.6: auto-resume and CPU (gloo) jobs under the
-# pytorch launcher; see pixmim_plugin/engine/runner.py
-runner_type = 'CompatRunner'
+_base_ = [
+    'mmpretrain::mae/benchmarks/vit-base-p16_8xb2048-linear-coslr-90e_in1k.py',
+    '../../_base_/pixmim_plugin.py',
+]
 
 # lr 6.4 = 0.1 * 16384 / 256; the inherited schedule says 1024
 auto_scale_lr = dict(base_batch_size=16384)
