@@ -17,8 +17,15 @@ from pixmim_plugin.datasets.demo_shapes import write_imagenet_layout
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MIM = osp.join(osp.dirname(sys.executable), 'mim')
 DEMO = osp.join(ROOT, 'configs', 'demo')
-PIXMIM = osp.join(DEMO, 'pixmim_vit-tiny-p8_shapes.py')
-MFM = osp.join(DEMO, 'mfm_vit-tiny-p16_shapes.py')
+PIXMIM = osp.join(DEMO, 'pixmim_vit-tiny-p8_1xb32-600it_shapes.py')
+MFM = osp.join(DEMO, 'mfm_vit-tiny-p16_1xb32-600it_shapes.py')
+CLASSIFICATION = {
+    'linear': osp.join(DEMO, 'vit-tiny-p8_1xb32-linear-100it_shapes.py'),
+    'ft': osp.join(DEMO, 'vit-tiny-p8_1xb32-100it_shapes.py'),
+}
+MASK_RCNN = osp.join(DEMO,
+                     'mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py')
+UPERNET = osp.join(DEMO, 'upernet_vit-tiny-p8_1xb8-40it_ade-shapes-64x64.py')
 
 
 @pytest.fixture(scope='module')
@@ -190,7 +197,7 @@ def test_demo_chain_upernet(tmp_path, pretrained):
     ade = str(tmp_path / 'ade')
     write_ade(ade, 'training', 8)
     write_ade(ade, 'validation', 4)
-    config = osp.join(DEMO, 'upernet_vit-tiny-p8_ade-shapes.py')
+    config = UPERNET
     log = mim_run('mmseg', config, str(tmp_path / 'seg'), [
         f'model.backbone.init_cfg.checkpoint={converted}',
         f'train_dataloader.dataset.data_root={ade}',
@@ -212,7 +219,7 @@ def test_demo_chain_classification(tmp_path, pretrained, data_root, name):
     shapes classes."""
     checkpoint, state = pretrained
     converted = convert(checkpoint, str(tmp_path / 'cls.pth'), 'mmpretrain')
-    config = osp.join(DEMO, f'vit-tiny-p8_{name}_shapes.py')
+    config = CLASSIFICATION[name]
     log = mim_run('mmpretrain', config, str(tmp_path / name), [
         f'model.backbone.init_cfg.checkpoint={converted}',
         f'train_dataloader.dataset.data_root={data_root}',
@@ -236,7 +243,7 @@ def test_demo_chain_mask_rcnn(tmp_path, pretrained):
     write_coco(coco, 'train2017', 8)
     write_coco(coco, 'val2017', 4)
     ann = osp.join(coco, 'annotations', 'instances_val2017.json')
-    config = osp.join(DEMO, 'mask-rcnn_vit-tiny-p8_sfp_coco-shapes.py')
+    config = MASK_RCNN
     log = mim_run('mmdet', config, str(tmp_path / 'det'), [
         f'model.backbone.init_cfg.checkpoint={converted}',
         f'train_dataloader.dataset.data_root={coco}',
