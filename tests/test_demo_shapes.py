@@ -2,6 +2,7 @@ import json
 import os.path as osp
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from pixmim_plugin.datasets import demo_shapes
@@ -63,7 +64,9 @@ def test_textures_do_not_reveal_the_class():
 
 
 def test_coco_set_reads_back_with_pycocotools(tmp_path):
-    from pycocotools.coco import COCO
+    COCO = pytest.importorskip(
+        'pycocotools.coco',
+        reason='needs pycocotools (with mmdet): make install-full').COCO
     content = demo_shapes.write_coco(str(tmp_path), 'val2017', num_images=6)
     coco = COCO(str(tmp_path / 'annotations' / 'instances_val2017.json'))
     assert [c['name'] for c in coco.loadCats(coco.getCatIds())

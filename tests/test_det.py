@@ -10,8 +10,10 @@ from helpers import pretrained_model
 from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
 
-import pixmim_plugin.det  # noqa: F401
 from pixmim_plugin.transfer import convert_checkpoint, save_converted
+
+pytest.importorskip('mmdet', reason='needs mmdet: make install-full')
+import pixmim_plugin.det  # noqa: E402,F401
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DET_CONFIG = osp.join(ROOT, 'configs', 'pixmim', 'benchmarks',

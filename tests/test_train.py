@@ -191,6 +191,7 @@ def test_mfm_fine_tune_config_loads_every_backbone_weight(
 
 def test_demo_chain_upernet(tmp_path, pretrained):
     """Demo pre-training -> conversion -> UperNet on the demo ADE set."""
+    pytest.importorskip('mmseg', reason='needs mmseg: make install-full')
     from pixmim_plugin.datasets.demo_shapes import write_ade
     checkpoint, state = pretrained
     converted = convert(checkpoint, str(tmp_path / 'seg.pth'), 'mmseg')
@@ -236,6 +237,7 @@ def test_demo_chain_classification(tmp_path, pretrained, data_root, name):
 def test_demo_chain_mask_rcnn(tmp_path, pretrained):
     """Demo pre-training -> conversion -> ViTDet-style Mask R-CNN on the
     demo COCO set."""
+    pytest.importorskip('mmdet', reason='needs mmdet: make install-full')
     from pixmim_plugin.datasets.demo_shapes import write_coco
     checkpoint, state = pretrained
     converted = convert(checkpoint, str(tmp_path / 'det.pth'), 'mmdet')

@@ -20,6 +20,7 @@ SEG_CONFIG = osp.join(ROOT, 'configs', 'pixmim', 'benchmarks',
 
 
 def tiny_segmentor(checkpoint: str) -> torch.nn.Module:
+    pytest.importorskip('mmseg', reason='needs mmseg: make install-full')
     cfg = Config.fromfile(SEG_CONFIG)
     cfg.merge_from_dict({
         'model.backbone.embed_dims': 192,
