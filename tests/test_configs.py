@@ -1,6 +1,7 @@
 import glob
 import importlib
 import os.path as osp
+import re
 
 import pytest
 from mmengine.config import Config
@@ -10,32 +11,47 @@ from mmengine.registry import MODELS, TRANSFORMS, init_default_scope
 import pixmim_plugin  # noqa: F401
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# every runnable config; `_base_/` holds fragments that only complete others
 CONFIGS = sorted(
     osp.relpath(p, ROOT) for p in glob.glob(
-        osp.join(ROOT, 'configs', '**', '*.py'), recursive=True))
+        osp.join(ROOT, 'configs', '**', '*.py'), recursive=True)
+    if '_base_' not in osp.relpath(p, ROOT).split(osp.sep))
 
+RUNS = [('base', 300), ('base', 800), ('base', 1600), ('small', 1600),
+        ('large', 1600)]
+
+
+def pretraining(algorithm: str, size: str, epochs: int) -> str:
+    """A pre-training config, named as mmpretrain names its MAE configs."""
+    return (f'configs/pixmim/{algorithm}_vit-{size}-p16_8xb512-amp-coslr-'
+            f'{epochs}e_in1k.py')
+
+
+# the documented short names: each is exactly its full-name config
+ALIASES = {
+    'configs/pixmim_mae_vit-b.py': pretraining('pixmim', 'base', 800),
+    'configs/pixmim_mae_vit-b_300e.py': pretraining('pixmim', 'base', 300),
+    'configs/pixmim_mae_vit-b_1600e.py': pretraining('pixmim', 'base', 1600),
+    'configs/pixmim_mae_vit-s_1600e.py': pretraining('pixmim', 'small', 1600),
+    'configs/pixmim_mae_vit-l_1600e.py': pretraining('pixmim', 'large', 1600),
+    'configs/mae_vit-b.py': pretraining('mae', 'base', 800),
+    'configs/mae_vit-b_300e.py': pretraining('mae', 'base', 300),
+    'configs/mae_vit-b_1600e.py': pretraining('mae', 'base', 1600),
+    'configs/mae_vit-s_1600e.py': pretraining('mae', 'small', 1600),
+    'configs/mae_vit-l_1600e.py': pretraining('mae', 'large', 1600),
+}
 # (PixMIM config, its MAE baseline)
-PAIRS = [
-    ('configs/pixmim_mae_vit-b.py', 'configs/mae_vit-b.py'),
-    ('configs/pixmim_mae_vit-b_300e.py', 'configs/mae_vit-b_300e.py'),
-    ('configs/pixmim_mae_vit-b_1600e.py', 'configs/mae_vit-b_1600e.py'),
-    ('configs/pixmim_mae_vit-l_1600e.py', 'configs/mae_vit-l_1600e.py'),
-    ('configs/pixmim_mae_vit-s_1600e.py', 'configs/mae_vit-s_1600e.py'),
-    ('configs/demo/pixmim_vit-tiny-p8_shapes.py',
-     'configs/demo/mae_vit-tiny-p8_shapes.py'),
-]
+PAIRS = [(pretraining('pixmim', *run), pretraining('mae', *run))
+         for run in RUNS]
+PAIRS.append(('configs/demo/pixmim_vit-tiny-p8_1xb32-600it_shapes.py',
+              'configs/demo/mae_vit-tiny-p8_1xb32-600it_shapes.py'))
 # What PixMIM changes: the algorithm, its target and the crop.
 PIXMIM_KEYS = ('model.type', 'model.target_generator', 'train_pipeline',
                'train_dataloader.dataset.pipeline')
-STOCK = {
-    'configs/mae_vit-b.py':
-    'mae/mae_vit-base-p16_8xb512-amp-coslr-800e_in1k',
-    'configs/mae_vit-b_300e.py':
-    'mae/mae_vit-base-p16_8xb512-amp-coslr-300e_in1k',
-    'configs/mae_vit-b_1600e.py':
-    'mae/mae_vit-base-p16_8xb512-amp-coslr-1600e_in1k',
-    'configs/mae_vit-l_1600e.py':
-    'mae/mae_vit-large-p16_8xb512-amp-coslr-1600e_in1k',
+# What every config adds to the stock one it inherits.
+WIRING = {
+    'custom_imports.imports.0', 'custom_imports.allow_failed_imports',
+    'runner_type'
 }
 
 
@@ -84,6 +100,60 @@ def test_config_builds(path):
     assert '_scope_' not in collate, 'default_collate would get _scope_'
 
 
+def name_figures(path: str) -> dict:
+    """What an OpenMMLab config name states: ``gpus`` and ``batch`` (per
+    GPU) from ``8xb512``, ``epochs`` from ``800e``, ``iters`` from ``160k``
+    or ``600it``."""
+    figures = {}
+    for token in re.split('[_-]', osp.basename(path)[:-len('.py')]):
+        if match := re.fullmatch(r'(\d+)xb(\d+)', token):
+            figures['gpus'], figures['batch'] = map(int, match.groups())
+        elif match := re.fullmatch(r'(\d+)(e|k|it)', token):
+            number, unit = int(match[1]), match[2]
+            if unit == 'e':
+                figures['epochs'] = number
+            else:
+                figures['iters'] = number * (1000 if unit == 'k' else 1)
+    return figures
+
+
+@pytest.mark.parametrize('path', [p for p in CONFIGS if p not in ALIASES])
+def test_name_states_the_config(path):
+    """gpus x batch and the schedule in the file name are the config's."""
+    figures = name_figures(path)
+    assert {'gpus', 'batch'} <= figures.keys(), path
+    assert figures.keys() & {'epochs', 'iters'}, path
+    cfg = load(path)
+    assert cfg.train_dataloader.batch_size == figures['batch']
+    if cfg.get('auto_scale_lr', {}).get('base_batch_size'):
+        assert cfg.auto_scale_lr.base_batch_size == (
+            figures['gpus'] * figures['batch'])
+    by_epoch = 'epochs' in figures
+    if by_epoch:
+        dataset = cfg.train_dataloader.dataset
+        repeats = dataset.times if dataset.type == 'RepeatDataset' else 1
+        assert cfg.train_cfg.max_epochs * repeats == figures['epochs']
+        end = cfg.train_cfg.max_epochs
+    else:
+        assert cfg.train_cfg.max_iters == figures['iters']
+        end = figures['iters']
+    # the learning rate schedule ends where training does (a scheduler
+    # without `end` runs to the end)
+    assert max(
+        s.get('end', end) for s in cfg.param_scheduler
+        if s.get('by_epoch', True) == by_epoch) == end
+
+
+def test_every_top_level_config_is_a_documented_alias():
+    top = {p for p in CONFIGS if osp.dirname(p) == 'configs'}
+    assert top == set(ALIASES)
+
+
+@pytest.mark.parametrize('alias,full', sorted(ALIASES.items()))
+def test_alias_is_its_full_name_config(alias, full):
+    assert load(alias).to_dict() == load(full).to_dict()
+
+
 @pytest.mark.parametrize('pixmim,baseline', PAIRS)
 def test_pixmim_differs_from_baseline_only_where_pixmim_does(pixmim, baseline):
     a, b = load(pixmim), load(baseline)
@@ -96,17 +166,20 @@ def test_pixmim_differs_from_baseline_only_where_pixmim_does(pixmim, baseline):
     assert crop.interpolation == 'bilinear'
 
 
-@pytest.mark.parametrize('baseline,stock', sorted(STOCK.items()))
-def test_baselines_are_the_stock_configs(baseline, stock):
+@pytest.mark.parametrize('size,epochs', RUNS)
+def test_baselines_are_the_stock_configs(size, epochs):
+    """Each MAE baseline is the mmpretrain config of its name."""
+    baseline, changes = pretraining('mae', size, epochs), set()
+    if size == 'small':  # no stock ViT-S MAE: ViT-B's with a DeiT-S encoder
+        size, changes = 'base', {'model.backbone.arch', 'model.neck.embed_dim'}
+    stock = osp.basename(pretraining('mae', size, epochs))
     keys = differing_keys(
-        load(baseline), get_config(f'mmpretrain::{stock}.py'))
-    assert keys <= {
-        'custom_imports.imports.0', 'custom_imports.allow_failed_imports'
-    }, keys
+        load(baseline), get_config(f'mmpretrain::mae/{stock}'))
+    assert keys == WIRING | changes
 
 
 def test_paper_recipe():
-    cfg = load('configs/pixmim_mae_vit-b.py')
+    cfg = load(pretraining('pixmim', 'base', 800))
     assert cfg.model.target_generator.radius == 40
     assert cfg.train_cfg.max_epochs == 800
     assert cfg.optim_wrapper.optimizer.lr == pytest.approx(1.5e-4 * 16)

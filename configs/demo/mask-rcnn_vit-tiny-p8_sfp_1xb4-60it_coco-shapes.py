@@ -16,6 +16,7 @@ data_root = 'data/demo/coco/'
 classes = _base_.demo_classes
 image_size = (128, 128)
 channels = 64
+batch_size = 4
 max_iters = 60
 
 model = dict(
@@ -85,7 +86,7 @@ test_pipeline = [
 dataset = dict(
     type='CocoDataset', data_root=data_root, metainfo=dict(classes=classes))
 train_dataloader = dict(
-    batch_size=4,
+    batch_size=batch_size,
     num_workers=2,
     dataset=dict(
         _delete_=True,
@@ -109,12 +110,15 @@ test_evaluator = val_evaluator
 
 # AMP needs a GPU
 optim_wrapper = dict(type='OptimWrapper', optimizer=dict(lr=4e-4))
-auto_scale_lr = dict(base_batch_size=4)
+auto_scale_lr = dict(base_batch_size=batch_size)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0,
-         end=10),
-    dict(type='CosineAnnealingLR', T_max=max_iters - 10, by_epoch=False,
-         begin=10, end=max_iters)
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=10),
+    dict(
+        type='CosineAnnealingLR',
+        T_max=max_iters - 10,
+        by_epoch=False,
+        begin=10,
+        end=max_iters)
 ]
 train_cfg = dict(
     _delete_=True,
@@ -123,7 +127,6 @@ train_cfg = dict(
     val_interval=max_iters)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(
-        type='CheckpointHook', by_epoch=False, interval=max_iters))
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=max_iters))
 log_processor = dict(by_epoch=False)
 env_cfg = dict(dist_cfg=dict(backend='gloo'))

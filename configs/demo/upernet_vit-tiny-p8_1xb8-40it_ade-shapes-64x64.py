@@ -84,20 +84,24 @@ val_dataloader = dict(
 test_dataloader = val_dataloader
 
 # AMP needs a GPU
-optim_wrapper = dict(type='OptimWrapper', _delete_=True,
-                     optimizer=dict(type='AdamW', lr=2e-4, betas=(0.9, 0.999),
-                                    weight_decay=0.05),
-                     constructor='LayerDecayOptimizerConstructor',
-                     paramwise_cfg=dict(num_layers=12, layer_decay_rate=0.75))
+optim_wrapper = dict(
+    type='OptimWrapper',
+    _delete_=True,
+    optimizer=dict(
+        type='AdamW', lr=2e-4, betas=(0.9, 0.999), weight_decay=0.05),
+    constructor='LayerDecayOptimizerConstructor',
+    paramwise_cfg=dict(num_layers=12, layer_decay_rate=0.75))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0,
-         end=10),
-    dict(type='CosineAnnealingLR', T_max=max_iters - 10, by_epoch=False,
-         begin=10, end=max_iters)
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=10),
+    dict(
+        type='CosineAnnealingLR',
+        T_max=max_iters - 10,
+        by_epoch=False,
+        begin=10,
+        end=max_iters)
 ]
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False,
-                    interval=max_iters))
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=max_iters))
 env_cfg = dict(dist_cfg=dict(backend='gloo'))

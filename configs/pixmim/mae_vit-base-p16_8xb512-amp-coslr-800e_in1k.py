@@ -8,5 +8,4 @@ _base_ = [
 
 # Inheriting across packages tags every inherited dict with `_scope_`, which
 # the runner would pass on to `default_collate` as a keyword.
-train_dataloader = dict(
-    collate_fn=dict(_delete_=True, type='default_collate'))
+train_dataloader = dict(collate_fn=dict(_delete_=True, type='default_collate'))

@@ -6,5 +6,4 @@ _base_ = [
 ]
 
 # see mae_vit-base-p16_8xb512-amp-coslr-800e_in1k.py
-train_dataloader = dict(
-    collate_fn=dict(_delete_=True, type='default_collate'))
+train_dataloader = dict(collate_fn=dict(_delete_=True, type='default_collate'))

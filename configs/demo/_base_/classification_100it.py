@@ -13,7 +13,7 @@ demo_param_scheduler = [
         end=demo_max_iters)
 ]
 demo_train_cfg = dict(
-    _delete_=True,
+    _delete_=True,  # replaces the benchmark's epoch loop
     type='IterBasedTrainLoop',
     max_iters=demo_max_iters,
     val_interval=demo_max_iters)

@@ -71,8 +71,8 @@ test_dataloader = val_dataloader
 optim_wrapper = dict(
     _delete_=True,
     type='AmpOptimWrapper',
-    optimizer=dict(type='AdamW', lr=8e-5, betas=(0.9, 0.999),
-                   weight_decay=0.1),
+    optimizer=dict(
+        type='AdamW', lr=8e-5, betas=(0.9, 0.999), weight_decay=0.1),
     constructor='BackboneLayerDecayOptimWrapperConstructor',
     # no decay on norms and absolute positions, as ViTDet
     paramwise_cfg=dict(
@@ -81,9 +81,7 @@ optim_wrapper = dict(
         custom_keys={'.pos_embed': dict(decay_mult=0.)}))
 max_epochs = 25  # x 4 repeats = 100 epochs
 param_scheduler = [
-    dict(
-        type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0,
-        end=250),
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=250),
     dict(
         type='CosineAnnealingLR',
         T_max=max_epochs,
