@@ -26,12 +26,20 @@ equivalent formulations are offered and :func:`low_pass` picks one:
   ``P_H^T (M * (P_H x P_W^T)) P_W`` with real bases ``P`` and a 0/1 mask
   ``M``, which is much cheaper than an FFT when ``r`` is small next to the
   image (``r = 40`` at 224 px keeps 81 of 224 components per axis).
+
+Real images have Hermitian spectra (``X[-u, -v] = conj(X[u, v])``) and the
+masks here are symmetric, so the real transforms ``rfft2`` / ``irfft2`` and
+their half spectrum ``(H, W // 2 + 1)`` carry everything: a sum over the
+whole spectrum is a sum over the half with :func:`hermitian_weights` per
+column. Half spectra are unnormalised (``torch.fft.rfft2``'s default):
+scales are folded into masks and weights rather than spent as extra passes.
 """
 import math
 from functools import lru_cache
-from typing import Sequence, Tuple, Union
+from typing import Optional, Sequence, Tuple, Union
 
 import torch
+from torch.autograd.function import once_differentiable
 
 Size = Union[int, Sequence[int]]
 
@@ -134,6 +142,81 @@ def disc_mask(size: Size,
                       torch.device(device or 'cpu'))
 
 
+def _half_disc_mask_build(h: int, w: int, radius: float, inclusive: bool,
+                          device: torch.device) -> torch.Tensor:
+    return _disc_mask(h, w, radius, inclusive, device)[:, :w // 2 + 1].clone()
+
+
+_half_disc_mask = _cached(_half_disc_mask_build)
+
+
+def half_disc_mask(size: Size,
+                   radius: float,
+                   inclusive: bool = True,
+                   device=None) -> torch.Tensor:
+    """:func:`disc_mask` on the ``rfft2`` half spectrum.
+
+    Args:
+        size (int | tuple[int, int]): The image size ``(H, W)``.
+        radius (float): The radius in frequency bins.
+        inclusive (bool): Keep the boundary. Defaults to True.
+        device: Where the mask lives. Cached per size, radius and device.
+
+    Returns:
+        torch.Tensor: bool (H, W // 2 + 1), columns ``v = 0 .. W // 2``.
+    """
+    h, w = to_2tuple(size)
+    return _half_disc_mask(h, w, float(radius), inclusive,
+                           torch.device(device or 'cpu'))
+
+
+def _hermitian_weights_build(w: int, device: torch.device) -> torch.Tensor:
+    weights = torch.full((w // 2 + 1, ), 2.0, device=device)
+    weights[0] = 1  # the column v = 0 holds u and -u itself
+    if w % 2 == 0:
+        weights[-1] = 1  # so does the Nyquist column v = W / 2
+    return weights
+
+
+_hermitian_weights = _cached(_hermitian_weights_build)
+
+
+def hermitian_weights(w: int, device=None) -> torch.Tensor:
+    """How many bins of the full spectrum each ``rfft2`` column stands for.
+
+    For a real image of width ``w`` and any quantity ``f`` with
+    ``f[-u, -v] = f[u, v]`` (a modulus, a symmetric mask), the sum of ``f``
+    over the ``(H, W)`` spectrum is the sum over the half ``(H, W // 2 + 1)``
+    weighted by these: 1 for the column ``v = 0`` and, for even ``w``, the
+    Nyquist column ``v = W / 2``; 2 for the others (``v`` and ``-v``).
+
+    Returns:
+        torch.Tensor: float32 (W // 2 + 1, ), cached per width and device.
+    """
+    return _hermitian_weights(int(w), torch.device(device or 'cpu'))
+
+
+def half_spectrum_mask(mask: torch.Tensor) -> torch.Tensor:
+    """Fold a mask of the full ``(H, W)`` spectrum onto the ``rfft2`` half.
+
+    Returns ``(mask[u, v] + mask[-u, -v]) / 2`` on the half, so that for any
+    symmetric per-bin quantity ``f`` (see :func:`hermitian_weights`),
+    ``(f * mask).sum()`` over the full spectrum equals
+    ``(f_half * folded * hermitian_weights(W)).sum()``, for any mask. A
+    symmetric mask (a disc or its complement) is simply cut in half.
+
+    Args:
+        mask (torch.Tensor): (..., H, W), bool or float, FFT order.
+
+    Returns:
+        torch.Tensor: float32 (..., H, W // 2 + 1).
+    """
+    m = mask.float()
+    # the bin (-u, -v) of (u, v): flip both axes, then shift by one
+    mirrored = torch.roll(torch.flip(m, (-2, -1)), (1, 1), (-2, -1))
+    return ((m + mirrored) / 2)[..., :mask.shape[-1] // 2 + 1]
+
+
 def _axis_components(n: int, radius: float) -> torch.Tensor:
     """Frequencies ``0..k`` an axis of length ``n`` needs, ``k=floor(r)``."""
     return torch.arange(min(int(math.floor(radius)), n // 2) + 1)
@@ -225,12 +308,21 @@ def _low_pass_dft(x: torch.Tensor, radius: float,
     return out.view(x.shape)
 
 
+def _half_filter_build(h: int, w: int, radius: float, inclusive: bool,
+                       device: torch.device) -> torch.Tensor:
+    return _half_disc_mask(h, w, radius, inclusive, device) / (h * w)
+
+
+_half_filter = _cached(_half_filter_build)
+
+
 def _low_pass_fft(x: torch.Tensor, radius: float,
                   inclusive: bool) -> torch.Tensor:
     h, w = x.shape[-2:]
-    half = disc_mask((h, w), radius, inclusive, x.device)[:, :w // 2 + 1]
+    # the inverse's 1 / (H W) rides on the mask: no scaling pass
+    half = _half_filter(h, w, float(radius), inclusive, x.device)
     spectrum = torch.fft.rfft2(x)  # (..., H, W // 2 + 1)
-    return torch.fft.irfft2(spectrum * half, s=(h, w))
+    return torch.fft.irfft2(spectrum * half, s=(h, w), norm='forward')
 
 
 def choose_method(size: Size, radius: float, device=None) -> str:
@@ -312,6 +404,80 @@ def split_bands(x: torch.Tensor,
     low = low_pass(x, radius, inclusive, method)
     with torch.autocast(x.device.type, enabled=False):
         return low, x.float() - low
+
+
+class _SpectralDistanceSum(torch.autograd.Function):
+    """See :func:`spectral_distance_sum`. The backward is the adjoint of
+    ``rfft2`` written as one ``irfft2``: autograd's own goes through a
+    zero-padded full complex FFT, several times the cost."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, spectrum: torch.Tensor,
+                mask: torch.Tensor, eps: float) -> torch.Tensor:
+        h, w = x.shape[-2:]
+        diff = torch.fft.rfft2(x)  # (..., H, W // 2 + 1), unnormalised
+        diff.sub_(spectrum)
+        # sqrt(|d / sqrt(HW)|^2 + eps) = sqrt(|d|^2 + eps HW) / sqrt(HW)
+        dist = diff.abs()
+        if eps > 0:
+            dist.hypot_(dist.new_full((), math.sqrt(eps * h * w)))
+        weight = mask * hermitian_weights(w, x.device)
+        ctx.save_for_backward(diff, dist, mask)
+        ctx.eps, ctx.size = eps, (h, w)
+        return (dist * weight).sum() / math.sqrt(h * w)
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad: torch.Tensor):
+        diff, dist, mask = ctx.saved_tensors
+        h, w = ctx.size
+        if ctx.eps <= 0:  # |d| has the subgradient 0 at d = 0
+            dist = dist.clamp(min=torch.finfo(dist.dtype).tiny)
+        # d/d(diff) of the sum, without the column weights: they cancel
+        # against the adjoint of rfft2, irfft2 with halved inner columns
+        g = diff * (mask * (grad / math.sqrt(h * w)) / dist)
+        grad_x = grad_spectrum = None
+        if ctx.needs_input_grad[0]:
+            grad_x = torch.fft.irfft2(g, s=(h, w), norm='forward')
+        if ctx.needs_input_grad[1]:
+            grad_spectrum = -g * hermitian_weights(w, g.device)
+        return grad_x, grad_spectrum, None, None
+
+
+def spectral_distance_sum(x: torch.Tensor,
+                          spectrum: torch.Tensor,
+                          mask: Optional[torch.Tensor] = None,
+                          eps: float = 0.) -> torch.Tensor:
+    """Sum over masked DFT bins of the distance between two spectra.
+
+    With ``X = fft2(x, norm='ortho')`` and ``T`` the orthonormal full
+    spectrum of a real image whose ``rfft2`` is ``spectrum``, returns
+    ``sum(mask * sqrt(|X - T|^2 + eps))`` over the images, channels and
+    bins of the full spectrum, computed on the ``rfft2`` half with
+    :func:`hermitian_weights`. Differentiable in ``x`` (and ``spectrum``)
+    with a backward of one ``irfft2``.
+
+    Args:
+        x (torch.Tensor): Real images (..., H, W).
+        spectrum (torch.Tensor): ``torch.fft.rfft2`` (default norm) of real
+            images of the same shape, complex (..., H, W // 2 + 1).
+        mask (torch.Tensor, optional): Symmetric weights of the half
+            spectrum, broadcastable to ``spectrum`` (bool or float, see
+            :func:`half_spectrum_mask`). Defaults to None: every bin.
+        eps (float): Added under the square root. Defaults to 0.
+
+    Returns:
+        torch.Tensor: A scalar of ``x``'s dtype.
+    """
+    h, w = x.shape[-2:]
+    if spectrum.shape[-2:] != (h, w // 2 + 1):
+        raise ValueError(f'spectrum must be the rfft2 of (..., {h}, {w}) '
+                         f'images, (..., {h}, {w // 2 + 1}), got '
+                         f'{tuple(spectrum.shape)}')
+    if mask is None:
+        mask = x.new_ones(h, w // 2 + 1)
+    return _SpectralDistanceSum.apply(x, spectrum, mask.to(x.dtype),
+                                      float(eps))
 
 
 def log_amplitude(x: torch.Tensor) -> torch.Tensor:

@@ -51,6 +51,43 @@ def tiny_mae_cfg(algorithm: str = 'PixMIM',
     return cfg
 
 
+def tiny_mfm_cfg(img_size: tuple = (12, 13),
+                 patch_size: int = 1,
+                 corruption: dict = None,
+                 normalise: bool = True) -> dict:
+    """A one-block BEiT-style MFM: with ``patch_size=1`` its prediction has
+    the input's size whatever the width (odd ones included). ``normalise``:
+    a data preprocessor with ImageNet's mean and std, else none."""
+    cfg = dict(
+        type='MFM',
+        backbone=dict(
+            type='BEiTViT',
+            arch=dict(
+                embed_dims=32,
+                num_layers=1,
+                num_heads=2,
+                feedforward_channels=64),
+            img_size=img_size,
+            patch_size=patch_size,
+            use_abs_pos_emb=True,
+            use_rel_pos_bias=False,
+            layer_scale_init_value=0.,
+            final_norm=True,
+            out_type='featmap'),
+        neck=dict(
+            type='SimMIMLinearDecoder',
+            in_channels=32,
+            encoder_stride=patch_size),
+        head=dict(type='MIMHead', loss=dict(type='FrequencyLoss')),
+        corruption=corruption or dict(type='FrequencyCorruption', radius=3))
+    if normalise:
+        cfg['data_preprocessor'] = dict(
+            type='SelfSupDataPreprocessor',
+            mean=[123.675, 116.28, 103.53],
+            std=[58.395, 57.12, 57.375])
+    return cfg
+
+
 def pretrained_model(algorithm: str) -> torch.nn.Module:
     """A tiny PixMIM (MAEViT) or MFM (BEiTViT) with random weights."""
     from mmengine.registry import MODELS, init_default_scope

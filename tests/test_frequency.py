@@ -115,3 +115,78 @@ def test_non_contiguous_input_and_gradients(rng, method):
     (out * torch.from_numpy(g)).sum().backward()
     np.testing.assert_allclose(
         xt.grad.numpy(), low_pass_reference(g, 6), atol=1e-4)
+
+
+def test_half_disc_mask_is_the_rfft2_half():
+    for size, radius in (((20, 24), 5), ((17, 31), 6.5), ((9, 2), 1)):
+        h, w = size
+        u = np.round(np.fft.fftfreq(h) * h)
+        v = np.round(np.fft.rfftfreq(w) * w)  # 0 .. W // 2
+        r2 = u[:, None]**2 + v[None, :]**2
+        for inclusive in (True, False):
+            expected = r2 <= radius**2 if inclusive else r2 < radius**2
+            mask = frequency.half_disc_mask(size, radius, inclusive)
+            assert np.array_equal(mask.numpy(), expected)
+
+
+@pytest.mark.parametrize('size', [(6, 8), (7, 9), (5, 2), (4, 1)])
+def test_half_spectrum_sums_equal_full_spectrum_sums(rng, size):
+    # any symmetric f (here |X| of real images) summed over the full
+    # spectrum, with any mask, equals the folded, weighted half sum
+    x = rng.standard_normal((2, 3) + size)
+    full = np.abs(np.fft.fft2(x))
+    half = np.abs(np.fft.rfft2(x))
+    weights = frequency.hermitian_weights(size[1]).double().numpy()
+    assert weights.sum() == size[1]
+    for mask in (rng.random((2, 1) + size) < 0.4, np.ones((1, 1) + size)):
+        folded = frequency.half_spectrum_mask(torch.from_numpy(mask)).double()
+        assert folded.shape == mask.shape[:-1] + (size[1] // 2 + 1, )
+        np.testing.assert_allclose(
+            (half * folded.numpy() * weights).sum(), (full * mask).sum(),
+            rtol=1e-6)
+
+
+def spectral_distance_reference(x, target, mask, eps):
+    """float64 numpy over the full orthonormal spectrum."""
+    diff = np.fft.fft2(x, norm='ortho') - np.fft.fft2(target, norm='ortho')
+    return (np.sqrt(np.abs(diff)**2 + eps) * mask).sum()
+
+
+@pytest.mark.parametrize('size', [(8, 10), (7, 9), (6, 2)])
+@pytest.mark.parametrize('eps', [0., 0.5])
+def test_spectral_distance_sum_matches_numpy_and_finite_differences(
+        rng, size, eps):
+    h, w = size
+    x = rng.standard_normal((2, 3, h, w))
+    target = rng.standard_normal((2, 3, h, w))
+    u = np.round(np.fft.fftfreq(h) * h)
+    v = np.round(np.fft.fftfreq(w) * w)
+    disc = u[:, None]**2 + v[None, :]**2 < 2.5**2  # symmetric
+    mask = np.stack([~disc, disc])[:, None]  # (2, 1, H, W)
+    out = frequency.spectral_distance_sum(
+        torch.from_numpy(x).float(),
+        torch.fft.rfft2(torch.from_numpy(target).float()),
+        torch.from_numpy(mask[..., :w // 2 + 1]), eps)
+    assert out.dtype == torch.float32
+    expected = spectral_distance_reference(x, target, mask, eps)
+    assert out.item() == pytest.approx(expected, rel=1e-5)
+    # the hand-written backward against finite differences (float64)
+    xt = torch.from_numpy(x[:, :1, :5]).requires_grad_()
+    spectrum = torch.fft.rfft2(torch.from_numpy(target[:, :1, :5]))
+    spectrum.requires_grad_()
+    half = torch.from_numpy(mask[..., :5, :w // 2 + 1]).double()
+    assert torch.autograd.gradcheck(
+        lambda a, b: frequency.spectral_distance_sum(a, b, half, eps),
+        (xt, spectrum))
+
+
+def test_spectral_distance_sum_gradient_at_zero_difference_is_zero(rng):
+    x = torch.from_numpy(rng.standard_normal((1, 1, 6, 7))).requires_grad_()
+    frequency.spectral_distance_sum(x, torch.fft.rfft2(x.detach())).backward()
+    assert torch.equal(x.grad, torch.zeros_like(x))
+
+
+def test_spectral_distance_sum_checks_the_spectrum_shape():
+    with pytest.raises(ValueError, match=r'rfft2 of \(\.\.\., 8, 9\)'):
+        frequency.spectral_distance_sum(
+            torch.zeros(1, 8, 9), torch.zeros(1, 8, 9, dtype=torch.cfloat))

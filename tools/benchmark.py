@@ -2,6 +2,7 @@
 
     python tools/benchmark.py            # full run
     python tools/benchmark.py --quick    # under 2 minutes on 2 CPU cores
+    python tools/benchmark.py --only mfm --batch 256   # MFM's GPU table
 
 Everything is measured in one process and one run; each row is the median
 of repeated timings, and each ratio compares rows of the same table.
@@ -264,13 +265,16 @@ def interleaved_medians(steps: Dict[str, Callable[[], None]], repeats: int,
     return {name: statistics.median(t) for name, t in times.items()}
 
 
-def training_step(model: torch.nn.Module, x: torch.Tensor,
-                  device: str) -> Callable[[], None]:
+def training_step(model: torch.nn.Module,
+                  x: torch.Tensor,
+                  device: str,
+                  amp_dtype: str = 'float16') -> Callable[[], None]:
     from mmengine.optim import build_optim_wrapper
+    amp = dict(type='AmpOptimWrapper', dtype=amp_dtype)
     wrapper = build_optim_wrapper(
         model,
         dict(
-            type='AmpOptimWrapper' if device == 'cuda' else 'OptimWrapper',
+            **(amp if device == 'cuda' else dict(type='OptimWrapper')),
             optimizer=dict(type='AdamW', lr=1e-4)))
 
     def step():
@@ -321,10 +325,13 @@ class NoCorruption(torch.nn.Module):
     """MFM's corruption replaced by the identity (benchmark baseline)."""
 
     def forward(self, inputs, mean, std):
-        return inputs, None
+        return inputs, None, None
 
 
 def bench_mfm(args) -> None:
+    """MFM's step against the same step with the corruption replaced by the
+    identity and the frequency loss by a pixel L2, interleaved in one run;
+    on CUDA under AMP, once per autocast dtype."""
     from mmengine.config import Config
     device, batch, sync = device_and_batch(args)
     x = torch.randn(batch, 3, 224, 224, device=device)
@@ -333,48 +340,60 @@ def bench_mfm(args) -> None:
         cfg = Config.fromfile(
             f'configs/mfm/mfm_{arch}_16xb128-amp-coslr-300e_in1k.py')
         cfg.model.data_preprocessor = cfg.data_preprocessor
-        steps = {}
-        for name in ('MFM', 'identity + L2'):
-            torch.manual_seed(0)
-            model = MODELS.build(cfg.model).to(device)
-            if name != 'MFM':
-                model.corruption = NoCorruption()
-                model.head = MODELS.build(
-                    dict(
-                        type='MIMHead',
-                        loss=dict(
-                            type='PixelReconstructionLoss',
-                            criterion='L2'))).to(device)
-            steps[name] = training_step(model, x, device)
-        med = interleaved_medians(steps, args.train_repeats, sync)
-        base = med['identity + L2']
-        rows.append([
-            arch, f'{base:.3f}', f"{med['MFM']:.3f}",
-            f"{(med['MFM'] / base - 1) * 100:+.1f}%"
-        ])
+        for dtype in args.amp_dtypes if device == 'cuda' else ['float32']:
+            steps = {}
+            for name in ('MFM', 'identity + L2'):
+                torch.manual_seed(0)
+                model = MODELS.build(cfg.model).to(device)
+                if name != 'MFM':
+                    model.corruption = NoCorruption()
+                    model.head = MODELS.build(
+                        dict(
+                            type='MIMHead',
+                            loss=dict(
+                                type='PixelReconstructionLoss',
+                                criterion='L2'))).to(device)
+                steps[name] = training_step(model, x, device, dtype)
+            med = interleaved_medians(steps, args.train_repeats, sync)
+            base = med['identity + L2']
+            rows.append([
+                arch, dtype, f'{base:.3f}', f"{med['MFM']:.3f}",
+                f"{(med['MFM'] / base - 1) * 100:+.1f}%"
+            ])
+            del steps, model
     table(
         f'MFM training step, batch {batch}, {device} (s per step, median of '
         f'{args.train_repeats}): frequency corruption + loss against '
-        'identity + pixel L2', ['encoder', 'identity + L2', 'MFM', 'overhead'],
-        rows)
+        'identity + pixel L2',
+        ['encoder', 'precision', 'identity + L2', 'MFM', 'overhead'], rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--quick', action='store_true')
     parser.add_argument('--threads', type=int, default=2)
+    sections = ['target', 'memory', 'crop', 'pipeline', 'train_step', 'mfm']
     parser.add_argument(
-        '--only',
+        '--only', nargs='+', choices=sections, default=sections)
+    parser.add_argument(
+        '--batch',
+        type=int,
+        help='batch of the training-step sections (default: 4 with --quick '
+        'or 8 on CPU, 256 on CUDA)')
+    parser.add_argument(
+        '--amp-dtypes',
         nargs='+',
-        default=['target', 'memory', 'crop', 'pipeline', 'train_step', 'mfm'])
+        choices=['float16', 'bfloat16'],
+        default=['float16', 'bfloat16'],
+        help='autocast dtypes of the MFM section on CUDA')
     args = parser.parse_args()
     args.repeats = 3 if args.quick else 7
     args.target_batch = 64
     args.target_sizes = [224] if args.quick else [224, 448]
     args.crop_images = 100 if args.quick else 400
     args.pipeline_images = 64 if args.quick else 256
-    args.cpu_batch = 4 if args.quick else 8
-    args.gpu_batch = 256
+    args.cpu_batch = args.batch or (4 if args.quick else 8)
+    args.gpu_batch = args.batch or 256
     args.train_repeats = 3 if args.quick else 7
     torch.set_num_threads(args.threads)
     init_default_scope('mmpretrain')

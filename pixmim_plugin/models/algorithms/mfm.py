@@ -5,6 +5,8 @@ from mmpretrain.models import BaseSelfSupervisor
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
+from ..corruptions import CorruptedBatch
+
 
 @MODELS.register_module()
 class MFM(BaseSelfSupervisor):
@@ -17,8 +19,10 @@ class MFM(BaseSelfSupervisor):
     :class:`FrequencyLoss` compares the spectra on the bins the corruption
     removed. No tokens are dropped and there is no mask token. The
     corruption is drawn inside :meth:`loss`, on the batch's device, so any
-    data pipeline and data preprocessor works; it undoes the preprocessor's
-    normalisation to corrupt pixels.
+    data pipeline and data preprocessor works; it is defined on pixels, with
+    the preprocessor's normalisation (identity if it does not normalise).
+    The clean images' spectrum the corruption computes is handed to the loss
+    (one ``rfft2`` of the batch for both).
 
     Args:
         backbone (dict): e.g. ``BEiTViT`` with ``out_type='featmap'`` or
@@ -26,6 +30,9 @@ class MFM(BaseSelfSupervisor):
         neck (dict): ``SimMIMLinearDecoder`` with the backbone's stride.
         head (dict): ``MIMHead`` with ``FrequencyLoss``.
         corruption (dict): The input corruption, a :class:`PixelCorruption`.
+        pretrained (str, optional): A checkpoint to initialise the whole
+            model from, as mmpretrain's ``BaseSelfSupervisor``. Defaults to
+            None.
         data_preprocessor (dict, optional): As mmpretrain.
         init_cfg (dict, optional): As mmpretrain.
     """
@@ -66,13 +73,14 @@ class MFM(BaseSelfSupervisor):
 
         Returns:
             dict: ``corrupted`` (N, C, H, W) normalised input of the backbone,
-            ``pred`` (N, C, H, W) normalised prediction, ``loss_mask``
-            boolean (N, 1, H, W) bins the loss covers (None: all).
+            ``pred`` (N, C, H, W) normalised prediction, and the
+            corruption's ``loss_mask`` and ``spectrum`` (see
+            :class:`CorruptedBatch`; None when absent).
         """
-        corrupted, loss_mask = self.corruption(inputs,
-                                               *self.normalisation(inputs))
-        pred = self.neck(self.backbone(corrupted)[-1])
-        return dict(corrupted=corrupted, pred=pred, loss_mask=loss_mask)
+        out = CorruptedBatch(
+            *self.corruption(inputs, *self.normalisation(inputs)))
+        pred = self.neck(self.backbone(out.corrupted)[-1])
+        return dict(pred=pred, **out._asdict())
 
     def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor]:
         """Backbone features of clean images."""
@@ -90,4 +98,5 @@ class MFM(BaseSelfSupervisor):
             Dict[str, torch.Tensor]: ``dict(loss=...)``.
         """
         out = self.corrupt_and_predict(inputs)
-        return dict(loss=self.head.loss(out['pred'], inputs, out['loss_mask']))
+        target = inputs if out['spectrum'] is None else out['spectrum']
+        return dict(loss=self.head.loss(out['pred'], target, out['loss_mask']))

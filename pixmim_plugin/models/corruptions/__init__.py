@@ -1,9 +1,10 @@
-from .base import PixelCorruption
+from .base import CorruptedBatch, PixelCorruption
 from .degradations import (DownUpSampleCorruption, GaussianBlurCorruption,
                            GaussianNoiseCorruption)
 from .frequency_corruption import FrequencyCorruption
 
 __all__ = [
-    'PixelCorruption', 'FrequencyCorruption', 'DownUpSampleCorruption',
-    'GaussianBlurCorruption', 'GaussianNoiseCorruption'
+    'CorruptedBatch', 'PixelCorruption', 'FrequencyCorruption',
+    'DownUpSampleCorruption', 'GaussianBlurCorruption',
+    'GaussianNoiseCorruption'
 ]

@@ -3,8 +3,8 @@ from typing import Optional, Sequence, Tuple
 import torch
 from mmpretrain.registry import MODELS
 
-from pixmim_plugin.frequency import check_radius, disc_mask, split_bands
-from .base import PixelCorruption
+from pixmim_plugin.frequency import check_radius, half_disc_mask
+from .base import CorruptedBatch, PixelCorruption
 
 
 @MODELS.register_module()
@@ -18,6 +18,15 @@ class FrequencyCorruption(PixelCorruption):
     (high-pass: it predicts the low ones). One mask for all channels. The
     filtered image is clamped to the pixel range (high-pass images are
     mostly out of range), as in the official code.
+
+    The result equals un-normalising, filtering the pixels, clamping and
+    normalising again, but takes one ``rfft2`` and one ``irfft2`` of the
+    normalised images: the low-pass keeps the zero frequency, so it commutes
+    with the normalisation; the high-pass removes it, so the pixel image
+    ``high(x) * std`` is ``high(x) - mean / std`` once normalised; and
+    clamping pixels to ``pixel_range`` is clamping normalised images to
+    ``(pixel_range - mean) / std``. The clean images' spectrum is returned
+    for the loss.
 
     Args:
         radius (float): Disc radius in frequency bins. Defaults to 16, the
@@ -60,18 +69,55 @@ class FrequencyCorruption(PixelCorruption):
             return self.radius
         return self.radius * min(h, w) / self.ref_size
 
-    def corrupt(self,
-                pixels: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Low- or high-pass each image; the loss covers the removed bins."""
-        n, _, h, w = pixels.shape
+    def sample_low_pass(self, num: int, device: torch.device) -> torch.Tensor:
+        """Draw the polarity of ``num`` images: bool (num, ), True for a
+        low-pass image, with probability ``low_pass_prob``."""
+        return torch.rand(num, device=device) < self.low_pass_prob
+
+    @torch.no_grad()
+    def forward(self, inputs: torch.Tensor, mean: torch.Tensor,
+                std: torch.Tensor) -> CorruptedBatch:
+        """Low- or high-pass each normalised image; the loss covers the
+        removed bins.
+
+        Args:
+            inputs (torch.Tensor): Normalised images (N, C, H, W).
+            mean, std (torch.Tensor): The normalisation, (C, 1, 1).
+
+        Returns:
+            CorruptedBatch: float32 corrupted images (N, C, H, W), the
+            removed bins bool (N, 1, H, W // 2 + 1) and the clean images'
+            ``rfft2`` (N, C, H, W // 2 + 1).
+        """
+        self.check_input(inputs)
+        n, _, h, w = inputs.shape
         radius = self.radius_for(h, w)
         check_radius(radius, (h, w), name='radius')
-        low, high = split_bands(pixels, radius, inclusive=False)
-        keep_low = (torch.rand(n, device=pixels.device)
-                    < self.low_pass_prob)[:, None, None, None]  # (N, 1, 1, 1)
-        disc = disc_mask((h, w), radius, inclusive=False, device=pixels.device)
-        removed = torch.where(keep_low, ~disc, disc)  # (N, 1, H, W)
-        return self.clamp(torch.where(keep_low, low, high)), removed
+        disc = half_disc_mask((h, w), radius, False, inputs.device)
+        low = self.sample_low_pass(n, inputs.device).view(n, 1, 1, 1)
+        removed = torch.where(low, ~disc, disc)  # (N, 1, H, W // 2 + 1)
+        with torch.autocast(inputs.device.type, enabled=False):
+            mean, std = mean.float(), std.float()
+            spectrum = torch.fft.rfft2(inputs.float())  # (N, C, H, W//2+1)
+            # the inverse's 1 / (H W) rides on the mask: no scaling pass
+            kept = spectrum * (~removed / (h * w))
+            # a high-pass image is high(x) - mean / std once normalised: a
+            # constant is the zero frequency of the unscaled inverse
+            kept[:, :, 0, 0] -= ~low.view(n, 1) * (mean / std).reshape(1, -1)
+            corrupted = torch.fft.irfft2(kept, s=(h, w), norm='forward')
+            low_bound, high_bound = ((p - mean) / std
+                                     for p in self.pixel_range)
+            corrupted.clamp_(
+                torch.minimum(low_bound, high_bound),
+                torch.maximum(low_bound, high_bound))
+        return CorruptedBatch(corrupted, removed, spectrum)
+
+    def corrupt(self,
+                pixels: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """:meth:`forward` on pixel images (no normalisation)."""
+        one = pixels.new_ones(1, 1, 1)
+        out = self(pixels, one * 0, one)
+        return out.corrupted, out.loss_mask
 
     def extra_repr(self) -> str:
         return (f'radius={self.radius}, low_pass_prob={self.low_pass_prob}, '

@@ -4,6 +4,9 @@ import torch
 from mmengine.model import BaseModule
 from mmpretrain.registry import MODELS
 
+from pixmim_plugin.frequency import (half_spectrum_mask, hermitian_weights,
+                                     spectral_distance_sum)
+
 
 @MODELS.register_module()
 class FrequencyLoss(BaseModule):
@@ -19,6 +22,11 @@ class FrequencyLoss(BaseModule):
     mask every bin counts (the SR / deblur / denoise baselines). Computed in
     float32 even under autocast. The focal-frequency weighting of the
     official code is not offered: no released config uses it.
+
+    The value is that of the full spectrum, computed on the ``rfft2`` half
+    (the spectra of real images are Hermitian), with the target given as
+    images or as their ``rfft2`` (which :class:`FrequencyCorruption` has
+    already computed).
 
     Args:
         eps (float): Added under the square root, for a finite gradient at
@@ -41,23 +49,53 @@ class FrequencyLoss(BaseModule):
 
         Args:
             pred (torch.Tensor): Predicted images (N, C, H, W).
-            target (torch.Tensor): Clean images (N, C, H, W), same units.
-            mask (torch.Tensor, optional): Boolean (N, 1, H, W) (or
-                (N, C, H, W)) mask of the bins to count, in FFT order.
+            target (torch.Tensor): Clean images (N, C, H, W), same units,
+                or their ``torch.fft.rfft2`` (default norm), complex
+                (N, C, H, W // 2 + 1).
+            mask (torch.Tensor, optional): bool, the bins to count, in FFT
+                order, (N, 1) or (N, C) then either the full spectrum
+                (H, W) or its ``rfft2`` half (H, W // 2 + 1), which stands
+                for a symmetric full mask. Defaults to None: all bins.
 
         Returns:
-            torch.Tensor: A scalar.
+            torch.Tensor: A float32 scalar.
         """
-        if pred.shape != target.shape or pred.dim() != 4:
-            raise ValueError('pred and target must both be (N, C, H, W), got '
-                             f'{tuple(pred.shape)} and {tuple(target.shape)}')
+        if pred.dim() != 4:
+            raise ValueError('pred must be (N, C, H, W), got '
+                             f'{tuple(pred.shape)}')
+        n, c, h, w = pred.shape
+        half = (n, c, h, w // 2 + 1)
+        if target.shape != (half if target.is_complex() else pred.shape):
+            raise ValueError(
+                f'pred and target must both be (N, C, H, W), or target their '
+                f'rfft2 (N, C, H, W // 2 + 1) = {half}, got '
+                f'{tuple(pred.shape)} and {tuple(target.shape)}')
         with torch.autocast(pred.device.type, enabled=False):
-            # The DFT is linear: one transform of the difference suffices.
-            diff = torch.fft.fft2(
-                pred.float() - target.float(), norm='ortho')  # (N, C, H, W)
-            dist = torch.sqrt(diff.real**2 + diff.imag**2 + self.eps)
+            pred = pred.float()
+            spectrum = (
+                target.to(torch.complex64)
+                if target.is_complex() else torch.fft.rfft2(target.float()))
             if mask is None:
-                return self.loss_weight * dist.mean()
-            weight = mask.to(dist.dtype).expand_as(dist)
-            return self.loss_weight * (
-                dist * weight).sum() / weight.sum().clamp(min=1)
+                total = spectral_distance_sum(pred, spectrum, eps=self.eps)
+                return self.loss_weight * total / (n * c * h * w)
+            mask = self._half_mask(mask, pred.shape)
+            total = spectral_distance_sum(pred, spectrum, mask, self.eps)
+            # masked bins of the full spectrum, over the batch and channels
+            count = (mask * hermitian_weights(w, mask.device)).sum() * (
+                n * c / (mask.shape[0] * mask.shape[1]))
+            return self.loss_weight * total / count.clamp(min=1)
+
+    @staticmethod
+    def _half_mask(mask: torch.Tensor, shape: torch.Size) -> torch.Tensor:
+        """A mask of :meth:`forward` as float32 weights of the half."""
+        n, c, h, w = shape
+        if (mask.dim() != 4 or mask.shape[0] not in (1, n)
+                or mask.shape[1] not in (1, c) or mask.shape[2] != h
+                or mask.shape[3] not in (w, w // 2 + 1)):
+            raise ValueError(
+                f'mask must be (N or 1, C or 1, H, W) or its rfft2 half '
+                f'(..., H, W // 2 + 1) for pred {tuple(shape)}, got '
+                f'{tuple(mask.shape)}')
+        if mask.shape[3] == w:
+            return half_spectrum_mask(mask)
+        return mask.float()
