@@ -1,20 +1,23 @@
 """PixMIM and masked frequency modeling for mmpretrain 1.x.
 
-Importing this package registers its components in mmpretrain's registries
-and installs two fixes for mmengine 0.10.7 on current torch: the
-checkpoint-loading policy of :mod:`pixmim_plugin.engine.checkpoint` and
-the CPU launcher support of :mod:`pixmim_plugin.engine.dist`. It needs
-neither mmdet nor mmseg; :mod:`pixmim_plugin.transfer` (checkpoint
-conversion) is plain torch, and the parts registered in mmdet's registries
-live in :mod:`pixmim_plugin.det`, which only the detection configs import.
+Importing this package only registers its components in mmpretrain's
+registries (``CompatRunner``, the opt-in runner of
+:mod:`pixmim_plugin.engine.runner`, among them); it changes nothing in
+mmengine, mmpretrain or torch. It needs neither mmdet nor mmseg: the parts
+registered in mmdet's registries live in :mod:`pixmim_plugin.det`, which
+only the detection configs import.
+
+:mod:`pixmim_plugin.frequency` and :mod:`pixmim_plugin.transfer` (checkpoint
+conversion) need torch alone. Where mmpretrain is not installed, importing
+the package skips the registration; where it is installed but fails to
+import (for instance without mmcv), the import fails with mmpretrain's
+error.
 """
-from .datasets import *  # noqa: F401,F403
-from .engine import *  # noqa: F401,F403
-from .engine.checkpoint import install_checkpoint_policy
-from .engine.dist import install_cpu_launcher_support
-from .models import *  # noqa: F401,F403
+from importlib.util import find_spec
 
-install_checkpoint_policy()
-install_cpu_launcher_support()
+from .version import __version__  # noqa: F401
 
-__version__ = '0.1.0'
+if find_spec('mmpretrain') is not None:
+    from .datasets import *  # noqa: F401,F403
+    from .engine import *  # noqa: F401,F403
+    from .models import *  # noqa: F401,F403

@@ -1,6 +1,10 @@
 """Helpers shared by the tests: independent references and tiny models."""
+import itertools
+from typing import Optional
+
 import numpy as np
 import torch
+from mmengine.model import BaseModel
 
 
 def low_pass_reference(x: np.ndarray,
@@ -122,3 +126,61 @@ def pretrained_model(algorithm: str) -> torch.nn.Module:
             if name.endswith(('q_bias', 'v_bias')):
                 param.normal_()
     return model.eval()
+
+
+class TinyRegressor(BaseModel):
+    """A 3 -> 1 linear model whose loss is its mean squared output."""
+
+    def __init__(self, init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.linear = torch.nn.Linear(3, 1)
+
+    def forward(self, inputs, data_samples=None, mode='tensor'):
+        out = self.linear(inputs)
+        return dict(loss=out.pow(2).mean()) if mode == 'loss' else out
+
+
+_runner_ids = itertools.count()
+
+
+def tiny_runner(work_dir: str,
+                runner_type: Optional[type] = None,
+                max_iters: int = 2,
+                init_cfg: Optional[dict] = None,
+                out_dir: Optional[str] = None,
+                **kwargs):
+    """A runner (CompatRunner unless ``runner_type``) training
+    :class:`TinyRegressor` with SGD on 8 fixed inputs, batch 2 in order, for
+    ``max_iters``, checkpointing every 2 iterations (to ``out_dir`` when
+    given), from the same weights each time; ``kwargs`` go to the runner."""
+    from pixmim_plugin.engine import CompatRunner
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        model = TinyRegressor(init_cfg)
+    data = [dict(inputs=torch.full((3, ), float(i))) for i in range(8)]
+    return (runner_type or CompatRunner)(
+        model=model,
+        work_dir=str(work_dir),
+        train_dataloader=dict(
+            dataset=data,
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            collate_fn=dict(type='default_collate'),
+            batch_size=2),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01)),
+        train_cfg=dict(by_epoch=False, max_iters=max_iters),
+        default_hooks=dict(
+            checkpoint=dict(
+                type='CheckpointHook',
+                interval=2,
+                by_epoch=False,
+                out_dir=out_dir)),
+        default_scope='mmengine',
+        # mmengine keeps one logger per experiment name
+        experiment_name=f'tiny_runner_{next(_runner_ids)}',
+        **kwargs)
+
+
+def runner_log(runner) -> str:
+    """The text of ``runner``'s log file."""
+    with open(f'{runner.log_dir}/{runner.timestamp}.log') as f:
+        return f.read()

@@ -1,15 +1,12 @@
 import os.path as osp
-from contextlib import nullcontext
 from typing import List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
 from mmengine.registry import init_default_scope
-from mmengine.runner import find_latest_checkpoint, load_checkpoint
+from mmengine.runner import find_latest_checkpoint, load_state_dict
 from mmpretrain.registry import DATASETS, MODELS
-
-from pixmim_plugin.engine import trusted_checkpoint_dir
 
 
 def build_trained_model(config: str,
@@ -33,9 +30,8 @@ def build_trained_model(config: str,
     if cfg.get('data_preprocessor'):
         cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     model = MODELS.build(cfg.model).eval()
-    trusted = trusted_checkpoint_dir(checkpoint) if trust else nullcontext()
-    with trusted:  # this one file, not its directory
-        load_checkpoint(model, checkpoint, map_location='cpu')
+    state = torch.load(checkpoint, map_location='cpu', weights_only=not trust)
+    load_state_dict(model, state.get('state_dict', state))
     return cfg, model
 
 

@@ -1,3 +1,3 @@
-from .checkpoint import trusted_checkpoint_dir
+from .runner import CompatRunner
 
-__all__ = ['trusted_checkpoint_dir']
+__all__ = ['CompatRunner']
