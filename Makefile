@@ -65,7 +65,7 @@ demo-transfer: demo-ade
 test: install-full
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
-LINT_PATHS := pixmim_plugin tools tests configs
+LINT_PATHS := setup.py pixmim_plugin tools tests configs
 # all three checkers report before it fails
 lint:
 	@$(PY) -c 'import flake8, isort, yapf' 2>/dev/null || $(MAKE) install
