@@ -1,8 +1,8 @@
 """End-to-end runs of the demo configs through `mim train` (a few iterations
 each): pre-training single process with resume and in two gloo processes
-through mmengine's pytorch launcher, and the chains from a demo pre-training
-checkpoint through conversion to each transfer protocol."""
-import glob
+through mmengine's pytorch launcher (both through CompatRunner, which the
+configs select), and the chains from a demo pre-training checkpoint through
+conversion to each transfer protocol."""
 import os
 import os.path as osp
 import subprocess
@@ -36,13 +36,16 @@ def data_root(tmp_path_factory):
     return root
 
 
-def mim_run(library, config, work_dir, options, gpus=None):
+def mim_run(library, config, work_dir, options, gpus=None, pythonpath=None):
     """``mim train LIBRARY CONFIG``; the log, after asserting success."""
     cmd = [MIM, 'train', library, config, '--work-dir', work_dir]
     if gpus:
         cmd += ['--launcher', 'pytorch', '--gpus', str(gpus)]
     cmd += ['--cfg-options', *options]
     env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1')
+    if pythonpath:
+        env['PYTHONPATH'] = os.pathsep.join(
+            [pythonpath, *filter(None, [env.get('PYTHONPATH')])])
     proc = subprocess.run(
         cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     log = proc.stdout + proc.stderr
@@ -50,8 +53,15 @@ def mim_run(library, config, work_dir, options, gpus=None):
     return log
 
 
-def mim_train(config, work_dir, data_root, max_iters, *extra, gpus=None):
-    """A demo pre-training run of ``max_iters`` on the test's shapes set."""
+def mim_train(config,
+              work_dir,
+              data_root,
+              max_iters,
+              *extra,
+              gpus=None,
+              pythonpath=None):
+    """A demo pre-training run of ``max_iters`` on the test's shapes set,
+    batch 4 unless ``extra`` options say otherwise."""
     return mim_run(
         'mmpretrain',
         config,
@@ -63,7 +73,8 @@ def mim_train(config, work_dir, data_root, max_iters, *extra, gpus=None):
             'default_hooks.checkpoint.interval=2',
             'default_hooks.logger.interval=1', *extra
         ],
-        gpus=gpus)
+        gpus=gpus,
+        pythonpath=pythonpath)
 
 
 def few_iterations(max_iters=2, loaders=('train', 'val', 'test')):
@@ -129,8 +140,8 @@ def test_train_then_resume(tmp_path, data_root, config):
     assert first['meta']['iter'] == 4
 
     # The stock configs set `resume = True`: a longer run picks up the last
-    # checkpoint of the work_dir. Without the plugin's policy torch >= 2.6
-    # refuses to unpickle it.
+    # checkpoint of the work_dir. torch >= 2.6 refuses to unpickle it unless
+    # the runner is CompatRunner, which the configs select.
     log = mim_train(config, work_dir, data_root, 6)
     assert 'resumed epoch: 0, iter: 4' in log
     second = load_trusted(osp.join(work_dir, 'iter_6.pth'))
@@ -138,32 +149,105 @@ def test_train_then_resume(tmp_path, data_root, config):
     assert 'loss' in log and 'nan' not in log.split('Iter(train)')[-1]
 
 
+# The MFM demo made deterministic (no random crop or flip, the same
+# corruption for every image, data in order, no drop path), at a constant
+# learning rate so that every step moves the weights by about lr = 1e-3.
+DETERMINISTIC_MFM = """
+_base_ = {base!r}
+custom_imports = dict(
+    imports=['pixmim_plugin', 'save_rank_weights'], allow_failed_imports=False)
+model = dict(
+    backbone=dict(drop_path_rate=0.), corruption=dict(low_pass_prob=1.0))
+train_dataloader = dict(
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(pipeline=[
+        dict(type='LoadImageFromFile'),
+        dict(type='Resize', scale=(64, 64)),
+        dict(type='PackInputs'),
+    ]))
+randomness = dict(seed=0)
+param_scheduler = []
+custom_hooks = [dict(type='SaveRankWeightsHook')]
+"""
+
+SAVE_RANK_WEIGHTS = """
+import os.path as osp
+
+import torch
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmengine.registry import HOOKS
+
+
+@HOOKS.register_module()
+class SaveRankWeightsHook(Hook):
+
+    def after_run(self, runner):
+        model = runner.model
+        if is_model_wrapper(model):
+            model = model.module
+        torch.save(model.state_dict(),
+                   osp.join(runner.work_dir, f'rank{runner.rank}.pth'))
+"""
+
+
 def test_two_process_gloo_run(tmp_path, data_root):
-    work_dir = str(tmp_path)
-    log = mim_train(PIXMIM, work_dir, data_root, 2, gpus=2)
-    assert 'Distributed launcher: pytorch' in log
-    assert 'Distributed training: True' in log
-    assert 'GPU number: 2' in log  # mmengine's name for the world size
-    ckpt = load_trusted(osp.join(work_dir, 'iter_2.pth'))
-    assert ckpt['meta']['iter'] == 2
-    assert glob.glob(osp.join(work_dir, '*', '*.log'))
+    """Two gloo processes of batch 2 train the same weights on both ranks,
+    and the weights of one process of batch 4."""
+    config = tmp_path / 'mfm_deterministic.py'
+    config.write_text(DETERMINISTIC_MFM.format(base=MFM))
+    (tmp_path / 'save_rank_weights.py').write_text(SAVE_RANK_WEIGHTS)
+    iters = 3
+
+    def train(name, batch_size, gpus=None):
+        work_dir = tmp_path / name
+        mim_train(
+            str(config),
+            str(work_dir),
+            data_root,
+            iters,
+            f'train_dataloader.batch_size={batch_size}',
+            gpus=gpus,
+            pythonpath=str(tmp_path))
+        return work_dir
+
+    two = train('two', 2, gpus=2)
+    one = train('one', 4)
+    rank0, rank1 = (load_trusted(two / f'rank{r}.pth') for r in (0, 1))
+    single = load_trusted(one / 'rank0.pth')
+    assert not osp.exists(one / 'rank1.pth')
+    # DDP averages the two halves' gradients. The loss is a mean pooled over
+    # the batch, with the same number of masked bins per image, so that is
+    # the whole batch's gradient up to float32 rounding (summation order).
+    # AdamW divides each gradient by its running RMS, which turns that
+    # rounding into up to 0.2% of a step (about lr = 1e-3 per weight) where
+    # a gradient is near zero: 2% of a step is the tolerance.
+    lr = 1e-3  # the demo's AdamW
+    before_last_step = load_trusted(one / 'iter_2.pth')['state_dict']
+    moved = 0
+    for name, value in single.items():
+        torch.testing.assert_close(rank1[name], rank0[name], rtol=0, atol=0)
+        torch.testing.assert_close(rank0[name], value, rtol=0, atol=0.02 * lr)
+        change = (value - before_last_step[name]).abs().max()
+        moved += bool(change > 0.5 * lr)
+    assert moved > len(single) // 2
 
 
-def test_mfm_fine_tune_config_loads_every_backbone_weight(
-        tmp_path, data_root, monkeypatch):
+def test_mfm_fine_tune_config_loads_every_backbone_weight(tmp_path, data_root):
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import MODELS
 
-    from pixmim_plugin.engine.checkpoint import ENV_TRUSTED_DIRS
     work_dir = str(tmp_path)
     mim_train(MFM, work_dir, data_root, 2)
-    ckpt = osp.join(work_dir, 'iter_2.pth')
+    state = load_trusted(osp.join(work_dir, 'iter_2.pth'))['state_dict']
     pretrained = {
         k[len('backbone.'):]: v
-        for k, v in load_trusted(ckpt)['state_dict'].items()
-        if k.startswith('backbone.')
+        for k, v in state.items() if k.startswith('backbone.')
     }
+    # init_cfg weights load weights-only: the plain tensors of the run
+    ckpt = osp.join(work_dir, 'weights.pth')
+    torch.save(dict(state_dict=state), ckpt)
 
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs', 'mfm', 'benchmarks',
@@ -177,7 +261,6 @@ def test_mfm_fine_tune_config_loads_every_backbone_weight(
     })
     init_default_scope('mmpretrain')
     model = MODELS.build(cfg.model)
-    monkeypatch.setenv(ENV_TRUSTED_DIRS, work_dir)  # our own run
     model.init_weights()
     backbone = model.backbone.state_dict()
     # fine-tuning pools the tokens and normalises them with a new LayerNorm
