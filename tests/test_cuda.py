@@ -37,11 +37,16 @@ def same_noise_everywhere(monkeypatch):
 
 
 @pytest.fixture
-def tf32(monkeypatch):
+def tf32():
     """TF32 matrix products and convolutions allowed, as many training
     scripts set them; restored afterwards."""
-    monkeypatch.setattr(torch.backends.cuda.matmul, 'allow_tf32', True)
-    monkeypatch.setattr(torch.backends.cudnn, 'allow_tf32', True)
+    saved = (torch.backends.cuda.matmul.allow_tf32,
+             torch.backends.cudnn.allow_tf32)
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    yield
+    torch.backends.cuda.matmul.allow_tf32 = saved[0]
+    torch.backends.cudnn.allow_tf32 = saved[1]
 
 
 def tiny_models():
@@ -68,7 +73,10 @@ def test_amp_training_step(same_noise_everywhere, algorithm, dtype):
     expected = model.loss(inputs, [])['loss'].item()  # fp32 on the CPU
     model = copy.deepcopy(model).cuda()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-    scaler = torch.amp.GradScaler('cuda', enabled=dtype == torch.float16)
+    # a modest initial scale: the test is about finite gradients, not about
+    # the scaler skipping its first overflowing steps
+    scaler = torch.amp.GradScaler(
+        'cuda', init_scale=2.**10, enabled=dtype == torch.float16)
     with torch.autocast('cuda', dtype=dtype):
         loss = model.loss(inputs.cuda(), [])['loss']
     assert loss.dtype == torch.float32
