@@ -1,28 +1,15 @@
 from typing import Tuple
 
 import cv2
+import mmcv
 import numpy as np
 import torch
 import torch.nn.functional as F
+from mmcv.image.geometric import cv2_interp_codes, pillow_interp_codes
 from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 from mmpretrain.registry import TRANSFORMS
 from PIL import Image
-
-PIL_RESAMPLE = {
-    'nearest': Image.NEAREST,
-    'bilinear': Image.BILINEAR,
-    'bicubic': Image.BICUBIC,
-    'area': Image.BOX,
-    'lanczos': Image.LANCZOS,
-}
-CV2_INTER = {
-    'nearest': cv2.INTER_NEAREST,
-    'bilinear': cv2.INTER_LINEAR,
-    'bicubic': cv2.INTER_CUBIC,
-    'area': cv2.INTER_AREA,
-    'lanczos': cv2.INTER_LANCZOS4,
-}
 
 
 def reflect_indices(start: int, length: int, size: int) -> np.ndarray:
@@ -54,9 +41,14 @@ class SimpleResizedCrop(BaseTransform):
     a uniformly random ``scale x scale`` window. Flip with a ``RandomFlip``
     after it.
 
-    The output equals resizing the whole image, padding and cropping, but no
-    padded image is ever built: the window is read from the resized image
-    through reflected indices.
+    mmpretrain's ``ResizeEdge`` + ``RandomCrop(padding=4,
+    padding_mode='reflect')`` is not this step: that ``RandomCrop`` pads with
+    zeros whatever ``padding_mode`` says (mmpretrain 1.2), and it has no
+    antialiased resize as fast as the 'torch' backend here (about 1.9x the
+    stock pair on PIL, ``tools/benchmark.py --only crop``). With 'pillow' or
+    'cv2' the pixels are exactly those of ``ResizeEdge`` with that backend,
+    reflect padding and a crop; no padded image is built: the window is read
+    from the resized image through reflected indices.
 
     **Required Keys:** img
 
@@ -72,12 +64,12 @@ class SimpleResizedCrop(BaseTransform):
         backend (str): 'torch', 'pillow' or 'cv2'.
 
             - 'torch' (default): PyTorch's antialiased resize, which follows
-              PIL's filters (outputs within 1 of PIL's) and is about 4x
+              PIL's filters (outputs within 1 of PIL's) and is about 2x
               faster; used for 'bilinear' and 'bicubic' on uint8 and float32
               images, PIL for the rest.
-            - 'pillow': PIL, which antialiases every filter when
-              downscaling, as torchvision does; only the resized rows and
-              columns the window needs are computed.
+            - 'pillow': PIL through ``mmcv.imresize``, which antialiases
+              every filter when downscaling, as torchvision does ('area' is
+              PIL's box filter).
             - 'cv2': OpenCV has no antialiased bilinear or bicubic, so those
               downscale with ``INTER_AREA`` (an antialiased box filter) and
               upscale with the chosen interpolation.
@@ -94,9 +86,10 @@ class SimpleResizedCrop(BaseTransform):
                 or not 0 <= padding < scale):
             raise ValueError(f'padding must be an int in [0, scale) = '
                              f'[0, {scale}), got {padding!r}')
-        if interpolation not in PIL_RESAMPLE:
+        if interpolation not in cv2_interp_codes:
             raise ValueError(f'interpolation must be one of '
-                             f'{tuple(PIL_RESAMPLE)}, got {interpolation!r}')
+                             f'{tuple(cv2_interp_codes)}, '
+                             f'got {interpolation!r}')
         if backend not in ('torch', 'pillow', 'cv2'):
             raise ValueError("backend must be 'torch', 'pillow' or 'cv2', "
                              f'got {backend!r}')
@@ -140,27 +133,37 @@ class SimpleResizedCrop(BaseTransform):
             return cv2.merge(list(out.numpy())).reshape(
                 r1 - r0, c1 - c0, img.shape[2])
         if self.backend == 'cv2':
-            inter = CV2_INTER[self.interpolation]
-            if new_h * new_w < h * w and self.interpolation in ('bilinear',
-                                                                'bicubic'):
-                inter = cv2.INTER_AREA
-            out = cv2.resize(img, (new_w, new_h), interpolation=inter)
+            interpolation = self.interpolation
+            if new_h * new_w < h * w and interpolation in ('bilinear',
+                                                           'bicubic'):
+                interpolation = 'area'
+            out = mmcv.imresize(
+                img, (new_w, new_h),
+                interpolation=interpolation,
+                backend='cv2')
             if img.ndim == 3 and out.ndim == 2:  # cv2 drops a single channel
                 out = out[..., None]
             return out[r0:r1, c0:c1]
-        sy, sx = h / new_h, w / new_w
-        box = (c0 * sx, r0 * sy, c1 * sx, r1 * sy)
-        resample = PIL_RESAMPLE[self.interpolation]
-        out_size = (c1 - c0, r1 - r0)
-        if img.dtype == np.uint8 and (img.ndim == 2 or img.shape[2] in (3, 4)):
-            return np.asarray(
-                Image.fromarray(img).resize(out_size, resample, box=box))
-        # Other dtypes or channel counts: one float32 ('F' mode) plane each.
-        planes = img.reshape(h, w, -1).astype(np.float32)
+        # Pillow. The whole image is resized, as ResizeEdge does: resizing
+        # only the region (PIL's box) may change the order of PIL's two
+        # passes, and with it the rounding and clipping between them.
+        interpolation = ('box' if self.interpolation == 'area' else
+                         self.interpolation)
+        if img.dtype == np.uint8 and (img.ndim == 2 or img.shape[2] == 3):
+            return mmcv.imresize(
+                img, (new_w, new_h),
+                interpolation=interpolation,
+                backend='pillow')[r0:r1, c0:c1]
+        # Other dtypes or channel counts (PIL reads a 2nd or 4th channel as
+        # alpha): one plane at a time, uint8 as 'L', others as float 'F'.
+        planes = img.reshape(h, w, -1)
+        if img.dtype != np.uint8:
+            planes = planes.astype(np.float32)
+        resample = pillow_interp_codes[interpolation]
         out = np.stack([
             np.asarray(
-                Image.fromarray(planes[..., c]).resize(
-                    out_size, resample, box=box))
+                Image.fromarray(np.ascontiguousarray(planes[..., c])).resize(
+                    (new_w, new_h), resample))[r0:r1, c0:c1]
             for c in range(planes.shape[2])
         ], -1)
         if np.issubdtype(img.dtype, np.integer):
