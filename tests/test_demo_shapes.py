@@ -28,6 +28,20 @@ def test_render_is_deterministic_and_consistent():
     assert a.shape[:2] in demo_shapes.SIZES
 
 
+@pytest.mark.parametrize('label', range(len(demo_shapes.CLASSES)))
+def test_mask_is_where_the_object_is_drawn(label):
+    # The same seed without objects draws the same background: the image
+    # keeps it exactly outside the mask and shows another texture inside.
+    img, obj = demo_shapes.render_image(11, label)
+    background, objects = demo_shapes.render_scene(11, [])
+    assert objects == []
+    mask = obj['mask']
+    assert 0.05 < mask.mean() < 0.6
+    np.testing.assert_array_equal(img[~mask], background[~mask])
+    changed = (img[mask] != background[mask]).any(-1)
+    assert changed.mean() > 0.99
+
+
 def test_rle_round_trip():
     _, obj = demo_shapes.render_image(3, 6)
     rle = demo_shapes.mask_to_rle(obj['mask'])
@@ -41,14 +55,18 @@ def test_imagenet_layout(tmp_path):
     lines = open(osp.join(root, 'meta', 'val.txt')).read().split('\n')
     lines = [line for line in lines if line]
     assert len(lines) == 2 * len(demo_shapes.CLASSES)
-    file, label = lines[0].rsplit(' ', 1)
-    assert osp.isfile(osp.join(root, 'val', file)) and label == '0'
+    for line in lines:  # each file under its class's folder
+        file, label = line.rsplit(' ', 1)
+        assert osp.isfile(osp.join(root, 'val', file))
+        assert file.split('/')[0] == demo_shapes.CLASSES[int(label)]
     objects = json.load(open(osp.join(root, 'meta', 'val_objects.json')))
     record = objects['images'][5]
     img = Image.open(osp.join(root, 'val', record['file']))
     assert img.size == (record['width'], record['height'])
     mask = decode_rle(record['segmentation'])
     assert mask.shape == (record['height'], record['width'])
+    ys, xs = np.nonzero(mask)
+    assert record['bbox'] == [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]
     assert objects['classes'] == list(demo_shapes.CLASSES)
 
 
