@@ -2,9 +2,10 @@ from typing import Optional, Sequence, Union
 
 import torch
 from mmengine.model import BaseModule
+from mmengine.utils import to_2tuple
 from mmpretrain.registry import MODELS
 
-from pixmim_plugin.frequency import check_radius, low_pass, to_2tuple
+from pixmim_plugin.frequency import check_radius, low_pass
 
 
 @MODELS.register_module()
@@ -53,7 +54,8 @@ class LowFreqTargetGenerator(BaseModule):
         self.radius = radius
         self.ref_size = ref_size
         self.method = method
-        self.img_size = None if img_size is None else to_2tuple(img_size)
+        self.img_size = None if img_size is None else tuple(
+            to_2tuple(img_size))
         if self.img_size is not None:
             check_radius(
                 self.radius_for(*self.img_size), self.img_size, name='radius')
