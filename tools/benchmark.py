@@ -199,6 +199,24 @@ def bench_crop(args) -> None:
                 interpolation='bicubic'), flip
         ]),
     }
+    # mmpretrain's stock pair; 'area' is what SimpleResizedCrop's cv2
+    # backend downscales with, 'bilinear' the stock default (no antialias)
+    for backend, interpolation in (('pillow', 'bilinear'), ('cv2', 'area'),
+                                   ('cv2', 'bilinear')):
+        candidates[f'ResizeEdge + RandomCrop(padding=4, reflect) '
+                   f'({backend}, {interpolation}) + flip'] = Compose([
+                       dict(
+                           type='ResizeEdge',
+                           scale=224,
+                           edge='short',
+                           backend=backend,
+                           interpolation=interpolation),
+                       dict(
+                           type='RandomCrop',
+                           crop_size=224,
+                           padding=4,
+                           padding_mode='reflect'), flip
+                   ])
     for backend in ('torch', 'pillow', 'cv2'):
         candidates[f'SimpleResizedCrop ({backend}) + flip'] = Compose(
             [dict(type='SimpleResizedCrop', scale=224, backend=backend), flip])
