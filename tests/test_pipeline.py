@@ -53,7 +53,8 @@ def test_packs_the_window_of_the_padded_resized_image(image_file, top, left,
                                                       flip):
     path, bgr = image_file
     pipeline = pixmim_pipeline()
-    crop, flipper = pipeline.transforms[1], pipeline.transforms[2]
+    steps = {type(t).__name__: t for t in pipeline.transforms}
+    crop, flipper = steps['SimpleResizedCrop'], steps['RandomFlip']
     crop.rand_offset = lambda h, w: (top, left)
     flipper._choose_direction = lambda: 'horizontal' if flip else None
     out = packed_bgr(pipeline(dict(img_path=path)))
