@@ -126,12 +126,11 @@ if sys.argv[1] == 'cudaops':
 PY
 }
 
+MMCV_LITE=()  # installed with the libraries below, in one pip resolution
 if [ "$FULL" = 0 ]; then
   if ! mmcv_any; then
-    say "installing mmcv-lite $MMCV_VERSION (no compiled ops; \`make install-full\` adds them for mmdet/mmseg)"
-    "${PIP[@]}" install -q -c "$CONSTRAINTS" "mmcv-lite==$MMCV_VERSION" \
-      mmengine==0.10.7
-    "$PY" -c 'import mmcv'  # shows the error, if any
+    say "mmcv: mmcv-lite $MMCV_VERSION, without compiled ops (\`make install-full\` adds them for mmdet/mmseg)"
+    MMCV_LITE=("mmcv-lite==$MMCV_VERSION")
   fi
 else
   OPS="$(choose_ops)"
@@ -181,13 +180,12 @@ fi
 # --- OpenMMLab libraries and this package -----------------------------------
 # (the metadata check, since `python -c` would import the source tree anyway)
 CHECK='import importlib.metadata as m; m.version("pixmim-plugin"); import mmpretrain, mim, pytest, flake8, isort, yapf'
-if ! "$PY" -c "$CHECK" 2>/dev/null; then
-  say "installing mmengine, mmpretrain, openmim"
-  "${PIP[@]}" install -q -c "$CONSTRAINTS" $LITE_SPECS $MIM_DEPS
+if [ ${#MMCV_LITE[@]} -gt 0 ] || ! "$PY" -c "$CHECK" 2>/dev/null; then
+  say "installing ${MMCV_LITE[*]:+${MMCV_LITE[*]}, }mmengine, mmpretrain, openmim and pixmim-plugin (editable, with its test and lint tools)"
+  "${PIP[@]}" install -q -c "$CONSTRAINTS" "${MMCV_LITE[@]}" $LITE_SPECS \
+    $MIM_DEPS --no-build-isolation -e "$ROOT[tests,lint]"
   "${PIP[@]}" install -q --no-deps openmim
-  say "installing pixmim-plugin (editable) with its test and lint tools"
-  "${PIP[@]}" install -q -c "$CONSTRAINTS" --no-build-isolation \
-    -e "$ROOT[tests,lint]"
+  "$PY" -W ignore -c "$CHECK"  # shows the error, if any
 fi
 if [ "$FULL" = 1 ] && ! "$PY" -c 'import mmdet, mmseg, ftfy, regex' 2>/dev/null; then
   say "installing mmdet, mmsegmentation"
