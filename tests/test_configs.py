@@ -56,7 +56,15 @@ WIRING = {
 
 
 def load(path: str) -> Config:
-    return Config.fromfile(osp.join(ROOT, path))
+    """The config; the test is skipped where it inherits from a library that
+    is not installed (``mmdet::`` or ``mmseg::`` bases on a mmcv-lite
+    install)."""
+    try:
+        return Config.fromfile(osp.join(ROOT, path))
+    except ModuleNotFoundError as error:
+        if 'is not installed' not in str(error):  # mmengine's, for pkg::
+            raise
+        pytest.skip(f'{error}: make install-full')
 
 
 def flatten(value, prefix=''):
