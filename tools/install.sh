@@ -62,6 +62,19 @@ trap 'rm -f "$CONSTRAINTS"' EXIT
 printf 'mmcv==%s\nmmcv-lite==%s\nsetuptools>=77,<81\n' \
   "$MMCV_VERSION" "$MMCV_VERSION" > "$CONSTRAINTS"
 
+# The checks read installed metadata (importing torch takes seconds); the
+# summary at the end imports everything.
+has() {  # NAME[==VERSION]...: all installed, at that version where given
+  "$PY" - "$@" <<'PY' 2>/dev/null
+import importlib.metadata as m
+import sys
+
+for spec in sys.argv[1:]:
+    name, _, wanted = spec.partition('==')
+    assert wanted in ('', m.version(name).split('+')[0]), spec
+PY
+}
+
 if ! "$PY" -c 'import pkg_resources, wheel' 2>/dev/null; then
   say "installing build tools (setuptools>=77,<81 for pkg_resources, wheel)"
   "${PIP[@]}" install -q -c "$CONSTRAINTS" setuptools wheel ninja
@@ -69,7 +82,7 @@ fi
 
 if [ "${USE_SYSTEM_TORCH:-0}" = 1 ]; then
   say "using the torch already installed: $("$PY" -c 'import torch; print(torch.__version__)')"
-elif ! "$PY" -c 'import torch, torchvision, sys; sys.exit(torch.__version__.split("+")[0] != "2.14.1")' 2>/dev/null; then
+elif ! has torch==2.14.1 torchvision==0.29.1; then
   say "installing $TORCH_SPEC${TORCH_INDEX_URL:+ from $TORCH_INDEX_URL}"
   TORCH_PIP=()
   if [ -n "${TORCH_INDEX_URL:-}" ]; then TORCH_PIP=(--index-url "$TORCH_INDEX_URL"); fi
@@ -79,13 +92,7 @@ fi
 # --- mmcv -------------------------------------------------------------------
 # Both mmcv-lite (pure Python) and mmcv (with compiled ops) install the same
 # `mmcv` package; only mmdet and mmseg need the ops.
-has_dist() {  # $1: distribution name
-  "$PY" -c 'import importlib.metadata as m, sys; m.version(sys.argv[1])' \
-    "$1" 2>/dev/null
-}
-mmcv_any() {
-  "$PY" -c "import mmcv; assert mmcv.__version__ == '$MMCV_VERSION'" 2>/dev/null
-}
+mmcv_any() { has "mmcv==$MMCV_VERSION" || has "mmcv-lite==$MMCV_VERSION"; }
 # CUDA ops need a visible GPU and an nvcc whose major version matches torch's
 # CUDA (torch refuses others); otherwise only the CPU ops are built, with a
 # warning. MMCV_WITH_CUDA=1/0 forces the choice.
@@ -157,7 +164,7 @@ else
       "${PIP[@]}" wheel -q --no-deps --no-build-isolation --no-cache-dir \
         -w "$WHEELS" "$BUILD/mmcv-$MMCV_VERSION"
     fi
-    if has_dist mmcv-lite; then
+    if has mmcv-lite; then
       # it owns the same site-packages/mmcv: remove it first so that neither
       # uninstall can later delete the other's files
       say "replacing mmcv-lite with the full mmcv"
@@ -178,22 +185,22 @@ else
 fi
 
 # --- OpenMMLab libraries and this package -----------------------------------
-# (the metadata check, since `python -c` would import the source tree anyway)
-CHECK='import importlib.metadata as m; m.version("pixmim-plugin"); import mmpretrain, mim, pytest, flake8, isort, yapf'
-if [ ${#MMCV_LITE[@]} -gt 0 ] || ! "$PY" -c "$CHECK" 2>/dev/null; then
+if [ ${#MMCV_LITE[@]} -gt 0 ] || ! has pixmim-plugin mmengine==0.10.7 \
+  mmpretrain==1.2.0 openmim pytest pytest-timeout flake8 isort yapf; then
   say "installing ${MMCV_LITE[*]:+${MMCV_LITE[*]}, }mmengine, mmpretrain, openmim and pixmim-plugin (editable, with its test and lint tools)"
   "${PIP[@]}" install -q -c "$CONSTRAINTS" "${MMCV_LITE[@]}" $LITE_SPECS \
     $MIM_DEPS --no-build-isolation -e "$ROOT[tests,lint]"
   "${PIP[@]}" install -q --no-deps openmim
-  "$PY" -W ignore -c "$CHECK"  # shows the error, if any
 fi
-if [ "$FULL" = 1 ] && ! "$PY" -c 'import mmdet, mmseg, ftfy, regex' 2>/dev/null; then
+if [ "$FULL" = 1 ] && ! has mmdet==3.3.0 mmsegmentation==1.2.2 ftfy regex; then
   say "installing mmdet, mmsegmentation"
   "${PIP[@]}" install -q -c "$CONSTRAINTS" $FULL_SPECS
 fi
-"$PY" - <<'PY'
+"$PY" -W ignore - "$FULL" <<'PY'
 import importlib.util
+import sys
 
+import mim  # noqa: F401
 import mmcv
 import mmpretrain
 import torch
@@ -206,6 +213,8 @@ try:
     import mmseg
     line += f', mmdet {mmdet.__version__}, mmseg {mmseg.__version__}'
 except ImportError:
+    if sys.argv[1] == '1':
+        raise
     line += '; `make install-full` adds mmcv ops, mmdet and mmseg'
 print('\033[1m[install]\033[0m done:', line)
 PY
