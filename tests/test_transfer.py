@@ -1,8 +1,9 @@
 """Pre-training checkpoint -> downstream encoder weights."""
 import os
 import os.path as osp
-import subprocess
+import runpy
 import sys
+from typing import Tuple
 
 import numpy as np
 import pytest
@@ -110,25 +111,58 @@ def test_refuses_what_is_not_a_pretraining_checkpoint(tmp_path):
         convert_checkpoint(classifier, 'mmdet3')
 
 
-def test_tool_writes_nothing_when_it_refuses(tmp_path):
+def convert_tool(monkeypatch, capsys, *args: str) -> Tuple[str, str]:
+    """Run ``python tools/convert_checkpoint.py ARGS`` in this process:
+    its error message ('' on success) and what it printed."""
+    tool = osp.join(ROOT, 'tools', 'convert_checkpoint.py')
+    monkeypatch.setattr(sys, 'argv', [tool, *args])
+    try:
+        runpy.run_path(tool, run_name='__main__')
+        error = ''
+    except SystemExit as stop:
+        error = str(stop.code)
+    return error, capsys.readouterr().out
+
+
+def test_tool_writes_nothing_when_it_refuses(tmp_path, monkeypatch, capsys):
     src, dst = str(tmp_path / 'x.pth'), str(tmp_path / 'out.pth')
     torch.save({'state_dict': {'w': torch.zeros(1)}}, src)
-    proc = subprocess.run([
-        sys.executable,
-        osp.join(ROOT, 'tools', 'convert_checkpoint.py'), src, dst, '--to',
-        'mmseg'
-    ],
-                          capture_output=True,
-                          text=True)
-    assert proc.returncode != 0
-    assert 'not a pre-training checkpoint' in proc.stderr
+    error, _ = convert_tool(monkeypatch, capsys, src, dst, '--to', 'mmseg')
+    assert 'not a pre-training checkpoint' in error
     assert os.listdir(tmp_path) == ['x.pth']
+
+
+def test_tool_names_a_missing_file(tmp_path, monkeypatch, capsys):
+    src = str(tmp_path / 'missing.pth')
+    error, _ = convert_tool(monkeypatch, capsys, src,
+                            str(tmp_path / 'out.pth'), '--to', 'mmseg')
+    assert error == f'{src}: no such file'
+    assert os.listdir(tmp_path) == []
+
+
+def test_tool_loads_a_raw_checkpoint_only_with_trust(tmp_path, monkeypatch,
+                                                     capsys):
+    # a raw training checkpoint: numpy scalars next to the weights
+    src, dst = str(tmp_path / 'raw.pth'), str(tmp_path / 'out.pth')
+    torch.save(
+        dict(
+            meta=dict(iter=np.int64(3)),
+            state_dict=pretrained_model('PixMIM').state_dict()), src)
+    error, _ = convert_tool(monkeypatch, capsys, src, dst, '--to',
+                            'mmpretrain')
+    assert 'rerun with --trust' in error
+    assert not osp.exists(dst)
+    error, out = convert_tool(monkeypatch, capsys, src, dst, '--to',
+                              'mmpretrain', '--trust')
+    assert error == ''
+    assert 'MAEViT encoder' in out
+    assert torch.load(dst, weights_only=True)['meta']['encoder'] == 'MAEViT'
 
 
 @pytest.mark.parametrize('name,expected_new,unused', [
     ('vit-base-p16_8xb2048-linear-coslr-90e_in1k.py', set(), set()),
-    ('vit-base-p16_8xb128-coslr-100e_in1k.py', {'ln2.weight', 'ln2.bias'},
-     {'ln1.weight', 'ln1.bias'}),
+    ('vit-base-p16_8xb128-coslr-100e_in1k.py', {'ln2.weight', 'ln2.bias'
+                                                }, {'ln1.weight', 'ln1.bias'}),
 ])
 @pytest.mark.parametrize('converted', [False, True])
 def test_classifier_configs_load_the_pixmim_encoder(tmp_path, name,
