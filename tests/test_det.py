@@ -265,36 +265,80 @@ def test_layer_decay_rate_out_of_range_is_refused():
                     paramwise_cfg=dict(layer_decay_rate=rate)))
 
 
-def test_simple_feature_pyramid_levels():
+def layer_norm_2d(x, norm):
+    """LayerNorm over the channels of an (N, C, H, W) map."""
+    mean = x.mean(1, keepdim=True)
+    var = x.var(1, unbiased=False, keepdim=True)
+    x = (x - mean) / torch.sqrt(var + norm.eps)
+    return x * norm.weight[:, None, None] + norm.bias[:, None, None]
+
+
+def pyramid_reference(neck, x, scales):
+    """ViTDet's simple feature pyramid written out with functional ops and
+    the neck's weights: resample, 1x1 conv + LN, 3x3 conv + LN (no conv
+    bias, no activation); extra levels subsample the last by 2."""
+    outs = []
+    for stage, scale in zip(neck.stages, scales):
+        resample, conv1, conv3 = stage
+        if scale == 4.0:
+            up1, norm, _, up2 = resample
+            y = F.conv_transpose2d(x, up1.weight, up1.bias, stride=2)
+            y = F.gelu(layer_norm_2d(y, norm))
+            y = F.conv_transpose2d(y, up2.weight, up2.bias, stride=2)
+        elif scale == 2.0:
+            y = F.conv_transpose2d(x, resample.weight, resample.bias, stride=2)
+        elif scale == 1.0:
+            y = x
+        else:
+            y = F.max_pool2d(x, 2, stride=2)
+        y = layer_norm_2d(F.conv2d(y, conv1.conv.weight), conv1.norm)
+        y = layer_norm_2d(
+            F.conv2d(y, conv3.conv.weight, padding=1), conv3.norm)
+        outs.append(y)
+    while len(outs) < neck.num_outs:
+        outs.append(outs[-1][..., ::2, ::2])
+    return outs
+
+
+@torch.no_grad()
+@pytest.mark.parametrize('scales,num_outs', [((4.0, 2.0, 1.0, 0.5), 5),
+                                             ((2.0, 0.5), 3)])
+def test_simple_feature_pyramid_computes_vitdet_levels(scales, num_outs):
     neck = MODELS.build(
-        dict(type='SimpleFeaturePyramid', in_channels=32, out_channels=8))
-    outs = neck((torch.randn(2, 32, 8, 12), ))
-    # strides 4, 8, 16, 32, 64 from a stride-16 map
-    assert [o.shape[-2:] for o in outs] == [(32, 48), (16, 24), (8, 12),
-                                            (4, 6), (2, 3)]
-    assert all(o.shape[:2] == (2, 8) for o in outs)
-    # x4: deconv, norm, GELU, deconv; every level then a bias-free 1x1 and
-    # 3x3 convolution, each with a channels-first LayerNorm
-    up4 = neck.stages[0][0]
-    assert [type(m).__name__ for m in up4
-            ] == ['ConvTranspose2d', 'LayerNorm2d', 'GELU', 'ConvTranspose2d']
-    for stage in neck.stages:
-        for conv_module, kernel in zip(stage[1:], (1, 3)):
-            assert conv_module.conv.kernel_size == (kernel, kernel)
-            assert conv_module.conv.bias is None
-            assert type(conv_module.norm).__name__ == 'LayerNorm2d'
-            assert not conv_module.with_activation
-    with pytest.raises(ValueError, match='scale_factors'):
+        dict(
+            type='SimpleFeaturePyramid',
+            in_channels=32,
+            out_channels=8,
+            scale_factors=scales,
+            num_outs=num_outs))
+    torch.manual_seed(0)
+    for param in neck.parameters():  # norms away from (1, 0) as well
+        param.normal_()
+    x = torch.randn(2, 32, 8, 12)
+    outs = neck((torch.randn(2, 32, 2, 2), x))  # the last map is used
+    expected = pyramid_reference(neck, x, scales)
+    assert len(outs) == num_outs
+    for out, ref in zip(outs, expected):
+        torch.testing.assert_close(out, ref, atol=1e-4, rtol=1e-4)
+    # from a stride-16 map of a 128 x 192 image: strides 16 / scale, then
+    # twice the last one per extra level
+    strides = [16 / s for s in scales]
+    while len(strides) < num_outs:
+        strides.append(2 * strides[-1])
+    assert [tuple(o.shape) for o in outs
+            ] == [(2, 8, int(128 / s), int(192 / s)) for s in strides]
+
+
+@pytest.mark.parametrize('kwargs,match', [
+    (dict(scale_factors=(8.0, )), 'scale_factors'),
+    (dict(scale_factors=()), 'scale_factors'),
+    (dict(num_outs=3), 'num_outs'),
+])
+def test_simple_feature_pyramid_refuses_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         MODELS.build(
             dict(
                 type='SimpleFeaturePyramid',
                 in_channels=32,
                 out_channels=8,
-                scale_factors=(8.0, )))
-    with pytest.raises(ValueError, match='num_outs'):
-        MODELS.build(
-            dict(
-                type='SimpleFeaturePyramid',
-                in_channels=32,
-                out_channels=8,
-                num_outs=3))
+                **kwargs))
