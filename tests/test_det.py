@@ -311,6 +311,8 @@ def test_simple_feature_pyramid_computes_vitdet_levels(scales, num_outs):
             out_channels=8,
             scale_factors=scales,
             num_outs=num_outs))
+    # ViTDet's norm by default: channel LayerNorms with eps 1e-6
+    assert {m.eps for m in neck.modules() if hasattr(m, 'eps')} == {1e-6}
     torch.manual_seed(0)
     for param in neck.parameters():  # norms away from (1, 0) as well
         param.normal_()
