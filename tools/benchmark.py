@@ -221,11 +221,13 @@ def bench_crop(args) -> None:
         candidates[f'SimpleResizedCrop ({backend}) + flip'] = Compose(
             [dict(type='SimpleResizedCrop', scale=224, backend=backend), flip])
 
-    def throughput(fn):
-        return len(images) / median_time(
-            lambda: [fn(dict(img=img)) for img in images], args.repeats)
-
-    speeds = {name: throughput(fn) for name, fn in candidates.items()}
+    # in turns, so that a change of load hits every row alike
+    seconds = interleaved_medians(
+        {
+            name: lambda fn=fn: [fn(dict(img=img)) for img in images]
+            for name, fn in candidates.items()
+        }, args.repeats, lambda: None)
+    speeds = {name: len(images) / s for name, s in seconds.items()}
     tv = speeds['torchvision composition (mmselfsup PixMIM)']
     rrc = speeds['RandomResizedCrop (MAE: pillow, bicubic) + flip']
     rows = [[name, f'{s:.0f}', f'{s / tv:.2f}x', f'{s / rrc:.2f}x']
