@@ -44,7 +44,7 @@ class SimpleResizedCrop(BaseTransform):
     mmpretrain's ``ResizeEdge`` + ``RandomCrop(padding=4,
     padding_mode='reflect')`` is not this step: that ``RandomCrop`` pads with
     zeros whatever ``padding_mode`` says (mmpretrain 1.2), and it has no
-    antialiased resize as fast as the 'torch' backend here (about 1.9x the
+    antialiased resize as fast as the 'torch' backend here (about 2x the
     stock pair on PIL, ``tools/benchmark.py --only crop``). With 'pillow' or
     'cv2' the pixels are exactly those of ``ResizeEdge`` with that backend,
     reflect padding and a crop; no padded image is built: the window is read
