@@ -73,4 +73,5 @@ lint:
 	$(PY) -m flake8 $(LINT_PATHS) || status=1; \
 	$(PY) -m isort --check-only --diff $(LINT_PATHS) || status=1; \
 	$(PY) -m yapf --diff -r $(LINT_PATHS) || status=1; \
+	if [ $$status = 0 ]; then echo "lint: flake8, isort, yapf clean"; fi; \
 	exit $$status
