@@ -45,6 +45,14 @@ PAIRS = [(pretraining('pixmim', *run), pretraining('mae', *run))
          for run in RUNS]
 PAIRS.append(('configs/demo/pixmim_vit-tiny-p8_1xb32-600it_shapes.py',
               'configs/demo/mae_vit-tiny-p8_1xb32-600it_shapes.py'))
+LSMAE = 'configs/lsmae/{}_vit-base-p16_8xb256-amp-coslr-800e_in1k-448px.py'
+ALIASES.update({
+    'configs/lsmae_vit-b.py': LSMAE.format('lsmae'),
+    'configs/pixmim_lsmae_vit-b.py': LSMAE.format('pixmim-lsmae'),
+})
+PAIRS += [(LSMAE.format('pixmim-lsmae'), LSMAE.format('lsmae')),
+          ('configs/demo/pixmim-lsmae_vit-tiny-p4_1xb32-600it_shapes.py',
+           'configs/demo/lsmae_vit-tiny-p4_1xb32-600it_shapes.py')]
 # What PixMIM changes: the algorithm, its target and the crop.
 PIXMIM_KEYS = ('model.type', 'model.target_generator', 'train_pipeline',
                'train_dataloader.dataset.pipeline')

@@ -1,0 +1,3 @@
+from .lsmae_vit import LSMAEViT
+
+__all__ = ['LSMAEViT']
