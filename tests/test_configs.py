@@ -27,6 +27,15 @@ def pretraining(algorithm: str, size: str, epochs: int) -> str:
             f'{epochs}e_in1k.py')
 
 
+MFF = 'configs/mff/mff_vit-base-p16_8xb512-amp-coslr-800e_in1k.py'
+PIXMIM_MFF = ('configs/mff/'
+              'pixmim-mff_vit-base-p16_8xb512-amp-coslr-800e_in1k.py')
+SIMMIM = ('configs/simmim/'
+          'simmim_swin-base-w6_16xb128-amp-coslr-800e_in1k-192px.py')
+PIXMIM_SIMMIM = (
+    'configs/simmim/'
+    'pixmim-simmim_swin-base-w6_16xb128-amp-coslr-800e_in1k-192px.py')
+
 # the documented short names: each is exactly its full-name config
 ALIASES = {
     'configs/pixmim_mae_vit-b.py': pretraining('pixmim', 'base', 800),
@@ -39,12 +48,21 @@ ALIASES = {
     'configs/mae_vit-b_1600e.py': pretraining('mae', 'base', 1600),
     'configs/mae_vit-s_1600e.py': pretraining('mae', 'small', 1600),
     'configs/mae_vit-l_1600e.py': pretraining('mae', 'large', 1600),
+    'configs/mff_vit-b.py': MFF,
+    'configs/pixmim_mff_vit-b.py': PIXMIM_MFF,
+    'configs/simmim_swin-b.py': SIMMIM,
+    'configs/pixmim_simmim_swin-b.py': PIXMIM_SIMMIM,
 }
 # (PixMIM config, its MAE baseline)
 PAIRS = [(pretraining('pixmim', *run), pretraining('mae', *run))
          for run in RUNS]
 PAIRS.append(('configs/demo/pixmim_vit-tiny-p8_1xb32-600it_shapes.py',
               'configs/demo/mae_vit-tiny-p8_1xb32-600it_shapes.py'))
+PAIRS += [(PIXMIM_MFF, MFF), (PIXMIM_SIMMIM, SIMMIM),
+          ('configs/demo/pixmim-mff_vit-tiny-p8_1xb32-600it_shapes.py',
+           'configs/demo/mff_vit-tiny-p8_1xb32-600it_shapes.py')]
+# the PixMIM algorithm of each baseline algorithm
+PIXMIM_OF = {'MAE': 'PixMIM', 'MFF': 'PixMIMMFF', 'SimMIM': 'PixMIMSimMIM'}
 LSMAE = 'configs/lsmae/{}_vit-base-p16_8xb256-amp-coslr-800e_in1k-448px.py'
 ALIASES.update({
     'configs/lsmae_vit-b.py': LSMAE.format('lsmae'),
@@ -175,7 +193,7 @@ def test_pixmim_differs_from_baseline_only_where_pixmim_does(pixmim, baseline):
     a, b = load(pixmim), load(baseline)
     for key in differing_keys(a, b):
         assert key.startswith(PIXMIM_KEYS), f'{pixmim} changes {key}'
-    assert a.model.type == 'PixMIM' and b.model.type == 'MAE'
+    assert a.model.type == PIXMIM_OF[b.model.type]
     assert a.model.target_generator.type == 'LowFreqTargetGenerator'
     crop = a.train_dataloader.dataset.pipeline[1]
     assert crop.type == 'SimpleResizedCrop' and crop.padding == 4
@@ -192,6 +210,38 @@ def test_baselines_are_the_stock_configs(size, epochs):
     keys = differing_keys(
         load(baseline), get_config(f'mmpretrain::mae/{stock}'))
     assert keys == WIRING | changes
+
+
+def test_mff_baseline_restores_mae_crop():
+    """mmpretrain's MFF config crops as Simple Resized Crop does (torchvision
+    Resize + RandomCrop with reflect padding); the baseline crops as MAE,
+    and only the pipeline differs from the stock config."""
+    stock = get_config(f'mmpretrain::mff/{osp.basename(MFF)}')
+    stock_types = [s.type for s in stock.train_dataloader.dataset.pipeline]
+    assert 'torchvision/RandomCrop' in stock_types
+    keys = differing_keys(load(MFF), stock) - WIRING
+    assert keys and all(
+        k.startswith(('train_pipeline', 'train_dataloader.dataset.pipeline'))
+        for k in keys), keys
+    crop = load(MFF).train_dataloader.dataset.pipeline[1]
+    assert crop.type == 'RandomResizedCrop' and crop.scale == 224
+    assert tuple(crop.crop_ratio_range) == (0.2, 1.0)
+    assert crop.interpolation == 'bicubic'
+    pixmim = load(PIXMIM_MFF)
+    assert pixmim.train_dataloader.dataset.pipeline[1].type == (
+        'SimpleResizedCrop')
+    assert pixmim.model.backbone.type == 'MFFViT'
+    assert pixmim.model.backbone.out_indices == [0, 2, 4, 6, 8, 11]
+    assert pixmim.model.target_generator.radius == 40
+
+
+def test_simmim_baseline_is_the_stock_config():
+    """Only the batch per GPU, which the stock name states (16xb128) and
+    its content does not (256 from its dataset base)."""
+    stock = get_config(f'mmpretrain::simmim/{osp.basename(SIMMIM)}')
+    assert stock.train_dataloader.batch_size == 256
+    assert differing_keys(load(SIMMIM),
+                          stock) == WIRING | {'train_dataloader.batch_size'}
 
 
 def test_paper_recipe():

@@ -1,0 +1,12 @@
+# SimMIM Swin-B (window 6, 192 px), 800 epochs: the baseline of
+# pixmim-simmim_swin-base-w6_16xb128-amp-coslr-800e_in1k-192px.py, which
+# differs from this file only in what PixMIM changes.
+_base_ = [
+    'mmpretrain::simmim/simmim_swin-base-w6_16xb128-amp-coslr-800e_in1k-192px.py',
+    '../_base_/pixmim_plugin.py',
+]
+
+# The stock file inherits batch 256 from its dataset base; its name, its lr
+# (1e-4 * 2048 / 512) and auto_scale_lr all mean 16 GPUs x 128 = 2048.
+train_dataloader = dict(
+    batch_size=128, collate_fn=dict(_delete_=True, type='default_collate'))
