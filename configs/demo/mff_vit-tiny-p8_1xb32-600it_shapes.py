@@ -5,5 +5,4 @@
 _base_ = './mae_vit-tiny-p8_1xb32-600it_shapes.py'
 
 model = dict(
-    type='MFF',
-    backbone=dict(type='MFFViT', out_indices=[0, 2, 4, 6, 8, 11]))
+    type='MFF', backbone=dict(type='MFFViT', out_indices=[0, 2, 4, 6, 8, 11]))
