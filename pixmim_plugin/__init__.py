@@ -20,4 +20,5 @@ from .version import __version__  # noqa: F401
 if find_spec('mmpretrain') is not None:
     from .datasets import *  # noqa: F401,F403
     from .engine import *  # noqa: F401,F403
+    from .evaluation import *  # noqa: F401,F403
     from .models import *  # noqa: F401,F403

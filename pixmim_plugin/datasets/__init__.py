@@ -1,1 +1,6 @@
+from .cue_conflict import CueConflict
+from .imagenet_c import ImageNetC
+from .imagenet_subset import ImageNetSubset
 from .transforms import *  # noqa: F401,F403
+
+__all__ = ['CueConflict', 'ImageNetC', 'ImageNetSubset']
