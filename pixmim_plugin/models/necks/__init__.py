@@ -1,0 +1,3 @@
+from .convmae_decoder import ConvMAEPretrainDecoder
+
+__all__ = ['ConvMAEPretrainDecoder']
