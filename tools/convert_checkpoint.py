@@ -1,4 +1,4 @@
-"""Turn a PixMIM / MAE / MFM pre-training checkpoint into the encoder
+"""Turn a PixMIM / MAE / MFM / ConvMAE pre-training checkpoint into the
 weights a downstream config loads.
 
     python tools/convert_checkpoint.py work_dirs/run/epoch_800.pth \

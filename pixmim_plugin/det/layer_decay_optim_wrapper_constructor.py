@@ -1,45 +1,7 @@
-from functools import partial
-
 from mmdet.registry import OPTIM_WRAPPER_CONSTRUCTORS
-from mmpretrain.engine.optimizers import \
-    LearningRateDecayOptimWrapperConstructor
 
+from pixmim_plugin.engine.backbone_layer_decay import \
+    BackboneLayerDecayOptimWrapperConstructor
 
-@OPTIM_WRAPPER_CONSTRUCTORS.register_module()
-class BackboneLayerDecayOptimWrapperConstructor(
-        LearningRateDecayOptimWrapperConstructor):
-    """mmpretrain's layer-wise lr decay for a detector whose backbone knows
-    its layer depths (``get_layer_depth(name, prefix)``, as mmpretrain's
-    ViTs do).
-
-    Patch and position embeddings get ``layer_decay_rate ** (L + 1)``, block
-    ``i`` gets ``layer_decay_rate ** (L - i)`` and everything outside the
-    backbone (pyramid, heads) the full lr, as in ViTDet. ``paramwise_cfg``
-    takes the keys of mmpretrain's constructor (``layer_decay_rate``,
-    ``norm_decay_mult``, ``custom_keys``...).
-    """
-
-    def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg: dict = None):
-        super().__init__(optim_wrapper_cfg, paramwise_cfg)
-        rate = self.paramwise_cfg.get('layer_decay_rate', 1.0)
-        if not 0 < rate <= 1:
-            raise ValueError(
-                f'paramwise_cfg.layer_decay_rate must be in (0, 1], got '
-                f'{rate}')
-
-    def add_params(self,
-                   params,
-                   module,
-                   prefix='',
-                   get_layer_depth=None,
-                   **kwargs):
-        if get_layer_depth is None:
-            backbone = getattr(module, 'backbone', None)
-            if not hasattr(backbone, 'get_layer_depth'):
-                raise TypeError(
-                    f'{type(self).__name__} needs a model whose backbone '
-                    'has get_layer_depth(name, prefix), got '
-                    f'{type(backbone).__name__}')
-            get_layer_depth = partial(
-                backbone.get_layer_depth, prefix='backbone.')
-        super().add_params(params, module, prefix, get_layer_depth, **kwargs)
+OPTIM_WRAPPER_CONSTRUCTORS.register_module(
+    module=BackboneLayerDecayOptimWrapperConstructor)

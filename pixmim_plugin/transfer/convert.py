@@ -10,13 +10,20 @@ ENCODERS = {
     'MAEViT': 'backbone.layers.0.attn.qkv.bias',  # MAE, PixMIM
     'BEiTViT': 'backbone.layers.0.attn.q_bias',  # MFM
     'ResNet': 'backbone.layer1.0.conv1.weight',  # MFM ResNet-50
+    'ConvMAEViT': 'backbone.blocks1.0.dwconv.weight',  # ConvMAE, PixMIM
 }
+# encoders whose checkpoints also hold another one's key: ConvMAE's stage 3
+# is named as MAE's blocks
+CONTAINS = {'ConvMAEViT': 'MAEViT'}
 # what each target library loads, and from which encoders
 TARGETS = {
-    'mmpretrain': ('MAEViT', 'BEiTViT', 'ResNet'),
-    'mmseg': ('MAEViT', 'BEiTViT'),
-    'mmdet': ('MAEViT', 'BEiTViT'),
+    'mmpretrain': ('MAEViT', 'BEiTViT', 'ResNet', 'ConvMAEViT'),
+    'mmseg': ('MAEViT', 'BEiTViT', 'ConvMAEViT'),
+    'mmdet': ('MAEViT', 'BEiTViT', 'ConvMAEViT'),
 }
+# what only ConvMAE's pre-training uses: the fusion of stages 1 and 2 into
+# the last block and the final norm (ConvMAEViTDet builds neither)
+CONVMAE_PRETRAINING = ('fuse1.', 'fuse2.', 'ln1.')
 # keys only a pre-training model's decoder has: MAE's and SimMIM's necks
 PRETRAINING_KEYS = ('neck.decoder_embed.weight', 'neck.decoder.0.weight')
 
@@ -25,6 +32,7 @@ def detect_encoder(state_dict: Dict[str, torch.Tensor]) -> str:
     """The encoder type of a pre-training ``state_dict`` (with its
     ``backbone.`` prefix); a clear ``ValueError`` for anything else."""
     found = [name for name, key in ENCODERS.items() if key in state_dict]
+    found = [n for n in found if n not in {CONTAINS.get(f) for f in found}]
     has_decoder = any(key in state_dict for key in PRETRAINING_KEYS)
     if len(found) != 1 or not has_decoder:
         raise ValueError(
@@ -32,7 +40,8 @@ def detect_encoder(state_dict: Dict[str, torch.Tensor]) -> str:
             f"mmpretrain self-supervised model's state_dict with one of "
             f'{sorted(ENCODERS)} under `backbone.` and its pre-training '
             f'decoder ({" or ".join(PRETRAINING_KEYS)}); a classifier or '
-            'detector checkpoint, or a converted file, is not converted')
+            'detector checkpoint, or a converted file, is not converted: '
+            'pass the pre-training run\'s checkpoint')
     return found[0]
 
 
@@ -83,6 +92,21 @@ def _vitdet(vit: Dict[str, torch.Tensor],
     return out
 
 
+def _convmae(backbone: Dict[str, torch.Tensor],
+             report: List[str]) -> Dict[str, torch.Tensor]:
+    """The encoder as ``ConvMAEViTDet`` names it (mmdet and mmseg alike):
+    :class:`ConvMAEViT`'s names without the pre-training-only fusion and
+    final norm; the (1, h * w, C) position grid is resized on loading."""
+    out = {
+        k: v
+        for k, v in backbone.items() if not k.startswith(CONVMAE_PRETRAINING)
+    }
+    dropped = sorted({k.split('.')[0] for k in backbone if k not in out})
+    report.append(f'dropped {len(backbone) - len(out)} tensors of {dropped} '
+                  '(pre-training fusion and final norm)')
+    return out
+
+
 def convert_checkpoint(
         checkpoint: dict,
         target: str) -> Tuple[Dict[str, torch.Tensor], str, List[str]]:
@@ -94,7 +118,8 @@ def convert_checkpoint(
         target (str): 'mmpretrain' (keys ``backbone.*``, loadable with
             ``init_cfg=dict(type='Pretrained', prefix='backbone.')``) or
             'mmseg' (the keys of mmseg's ``MAE`` backbone, no prefix) or
-            'mmdet' (the keys of mmpretrain's ``ViTSAM``, no prefix).
+            'mmdet' (the keys of mmpretrain's ``ViTSAM``, no prefix); a
+            ConvMAE encoder goes to ``ConvMAEViTDet``'s keys for both.
 
     Returns:
         tuple: The new state dict, the encoder type, and a report (one line
@@ -118,6 +143,8 @@ def convert_checkpoint(
     ]
     if target == 'mmpretrain':
         out = {f'backbone.{k}': v for k, v in backbone.items()}
+    elif encoder == 'ConvMAEViT':
+        return _convmae(backbone, report), encoder, report
     else:
         out = _plain_vit(backbone, encoder, report)
     if target == 'mmdet':
