@@ -120,3 +120,108 @@ def test_bad_width_and_peak():
     with pytest.raises(ValueError, match='peak must be > 0'):
         frequency.band_psnr(
             torch.zeros(1, 1, 4, 4), torch.ones(1, 1, 4, 4), (0, 3), 0)
+
+
+MEAN = (123.675, 116.28, 103.53)
+STD = (58.395, 57.12, 57.375)
+
+
+class Oracle(torch.nn.Module):
+    """A neck (MAE: ``(latent, ids_restore) -> (N, L, p*p*C)``; MFM:
+    ``feature -> (N, C, H, W)``) predicting the clean normalised images plus
+    ``offset``, as the head expects them (per-patch normalised with
+    ``norm_pix``)."""
+
+    def __init__(self, model, images, offset=0.):
+        super().__init__()
+        self.model, self.offset = [model], offset
+        self.inputs = model.data_preprocessor(
+            dict(inputs=images, data_samples=None))['inputs']
+        self.calls = 0
+
+    def forward(self, *args):
+        chunk = self.inputs[self.calls * 2:self.calls * 2 + 2]
+        self.calls += 1
+        head = self.model[0].head
+        if not hasattr(head, 'patchify'):  # MFM
+            return chunk + self.offset
+        patches = head.patchify(chunk)
+        if head.norm_pix:
+            patches = (patches - patches.mean(-1, keepdim=True)) / (
+                patches.var(-1, keepdim=True) + 1e-6)**.5
+        return patches + self.offset
+
+
+def build(cfg):
+    from mmpretrain.registry import MODELS
+
+    import pixmim_plugin  # noqa: F401
+    cfg['data_preprocessor'] = dict(
+        type='SelfSupDataPreprocessor', mean=MEAN, std=STD, to_rgb=True)
+    return MODELS.build(cfg).eval()
+
+
+def test_exact_predictions_give_inf_in_every_band(rng):
+    from helpers import tiny_mae_cfg, tiny_mfm_cfg
+
+    from pixmim_plugin.analysis import reconstruction_band_psnr
+    images = torch.from_numpy(rng.uniform(0, 255, (4, 3, 32, 32))).float()
+    edges = frequency.band_edges(32, 8)
+    pixmim = build(
+        tiny_mae_cfg('PixMIM', 32, 8,
+                     dict(type='LowFreqTargetGenerator', radius=4)))
+    mfm = build(tiny_mfm_cfg((32, 32), 4))
+    for model, options in [(pixmim, dict(paste='none')), (mfm, {})]:
+        model.neck = Oracle(model, images)
+        out = reconstruction_band_psnr(
+            model, images, edges, batch_size=2, **options)
+        assert out.shape == (4, len(edges) - 1) and np.isinf(out).all()
+    # the low-pass target's patch statistics are not the input's
+    pixmim.neck = Oracle(pixmim, images)
+    out = reconstruction_band_psnr(
+        pixmim, images, edges, batch_size=2, norm_stats='target')
+    assert np.isfinite(out).all()
+
+
+@pytest.mark.parametrize('paste,fraction', [('none', 1.), ('input', .75)])
+def test_offset_prediction_gives_known_errors(rng, paste, fraction):
+    # Without norm_pix, an offset c on the normalised prediction is an error
+    # of c * std per channel: in the zero frequency only when it covers the
+    # image; on the masked 75 % of it when the visible patches are pasted,
+    # with a total MSE (the sum over bands, by Parseval) of 0.75 mean(c^2 s^2)
+    from helpers import tiny_mae_cfg
+
+    from pixmim_plugin.analysis import reconstruction_band_psnr
+    images = torch.from_numpy(rng.uniform(0, 255, (4, 3, 32, 32))).float()
+    cfg = tiny_mae_cfg('MAE', 32, 8)
+    cfg['head']['norm_pix'] = False
+    model = build(cfg)
+    model.neck = Oracle(model, images, offset=0.5)
+    edges = frequency.band_edges(32, 4)
+    out = reconstruction_band_psnr(
+        model, images, edges, mask_seed=3, paste=paste, batch_size=2)
+    mse = (0.5 * np.array(STD))**2
+    total = (255**2 * 10**(-out / 10)).sum(1)
+    np.testing.assert_allclose(total, fraction * mse.mean(), rtol=1e-4)
+    if paste == 'none':
+        assert np.isinf(out[:, 1:]).all()
+    else:
+        assert np.isfinite(out).all()
+
+
+def test_masks_follow_the_seed_and_leave_the_global_state(rng):
+    from helpers import tiny_mae_cfg
+
+    from pixmim_plugin.analysis import reconstruction_band_psnr
+    images = torch.from_numpy(rng.uniform(0, 255, (2, 3, 32, 32))).float()
+    model = build(tiny_mae_cfg('MAE', 32, 8))
+    state = torch.random.get_rng_state()
+    runs = [
+        reconstruction_band_psnr(model, images, (0, 8, 30), mask_seed=s)
+        for s in (1, 1, 2)
+    ]
+    assert torch.equal(state, torch.random.get_rng_state())
+    np.testing.assert_array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
+    with pytest.raises(ValueError, match='paste must be one of'):
+        reconstruction_band_psnr(model, images, (0, 30), paste='target')

@@ -6,6 +6,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
 from mmengine.registry import init_default_scope
 from mmengine.runner import find_latest_checkpoint, load_state_dict
+from mmpretrain.datasets import CustomDataset
 from mmpretrain.registry import DATASETS, MODELS
 
 
@@ -49,15 +50,34 @@ def first_of_each_class(cfg: Config, split: str = 'val') -> List[str]:
     return files
 
 
-def load_inputs(model: torch.nn.Module, files: Sequence[str],
-                size: int) -> torch.Tensor:
-    """Shorter edge to ``size``, centre crop, the model's preprocessing:
-    normalised images (N, C, size, size)."""
+def image_files(data_root: str,
+                folder: str = '',
+                num: Optional[int] = None) -> List[str]:
+    """The first ``num`` images (all by default) under
+    ``data_root/folder``, sorted as mmpretrain's ``CustomDataset`` lists them
+    (class subfolders or a flat folder)."""
+    dataset = CustomDataset(
+        data_root=data_root, data_prefix=folder, with_label=False)
+    files = [dataset.get_data_info(i)['img_path'] for i in range(len(dataset))]
+    return files[:num]
+
+
+def load_images(files: Sequence[str], size: int) -> torch.Tensor:
+    """Shorter edge to ``size`` (bilinear), centre crop: uint8 images
+    (N, C, size, size) as the data pipeline yields them (BGR)."""
     pipeline = Compose([
         dict(type='LoadImageFromFile'),
         dict(type='ResizeEdge', scale=size, edge='short'),
         dict(type='CenterCrop', crop_size=size),
         dict(type='PackInputs'),
     ])
-    batch = default_collate([pipeline(dict(img_path=f)) for f in files])
+    return default_collate([pipeline(dict(img_path=f))
+                            for f in files])['inputs']
+
+
+def load_inputs(model: torch.nn.Module, files: Sequence[str],
+                size: int) -> torch.Tensor:
+    """:func:`load_images` then the model's preprocessing: normalised images
+    (N, C, size, size)."""
+    batch = dict(inputs=load_images(files, size), data_samples=None)
     return model.data_preprocessor(batch)['inputs']

@@ -1,4 +1,4 @@
-from typing import Dict
+from typing import Dict, Tuple
 
 import torch
 
@@ -8,13 +8,46 @@ COLUMNS = ('original', 'masked', 'target', 'reconstruction')
 
 
 @torch.no_grad()
+def predict_masked(
+        model: torch.nn.Module, inputs: torch.Tensor,
+        stats_from: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """One masked forward of an MAE-family model, as images.
+
+    Args:
+        model: An algorithm whose backbone returns ``(latent, mask,
+            ids_restore, ...)`` (MAE's contract, 1 = removed), whose neck
+            takes ``(latent, ids_restore)`` and whose head has ``patchify``,
+            ``unpatchify`` and ``norm_pix`` (``MAEPretrainHead``).
+        inputs (torch.Tensor): Normalised images (N, C, H, W).
+        stats_from (torch.Tensor): With ``norm_pix``, the images (N, C, H, W)
+            whose per-patch mean and ``sqrt(var + 1e-6)`` are put back into
+            the prediction (the head normalised the target with them).
+
+    Returns:
+        tuple[torch.Tensor, torch.Tensor]: The prediction of every patch,
+        normalised (N, C, H, W) float32, and the mask as an image of the same
+        shape (1 = masked).
+    """
+    head = model.head
+    latent, mask, ids_restore = model.backbone(inputs)[:3]
+    pred = model.neck(latent, ids_restore).float()  # (N, L, p*p*C)
+    if head.norm_pix:
+        patches = head.patchify(stats_from.float())  # (N, L, p*p*C)
+        mean = patches.mean(dim=-1, keepdim=True)
+        var = patches.var(dim=-1, keepdim=True)
+        pred = pred * (var + 1.e-6)**.5 + mean
+    mask = mask[..., None].expand_as(pred).float()  # (N, L, p*p*C)
+    return head.unpatchify(pred), head.unpatchify(mask.contiguous())
+
+
+@torch.no_grad()
 def reconstruct(model: torch.nn.Module,
                 inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
     """Run an MAE-style model (MAE, PixMIM) once and collect its images.
 
     Args:
-        model: An MAE-family algorithm with ``backbone``, ``neck`` and an
-            ``MAEPretrainHead``; PixMIM's target generator is used if set.
+        model: An MAE-family algorithm (see :func:`predict_masked`);
+            PixMIM's target generator is used if set.
         inputs (torch.Tensor): Normalised images (N, C, H, W).
 
     Returns:
@@ -25,24 +58,15 @@ def reconstruct(model: torch.nn.Module,
         visible patches). With ``norm_pix`` the per-patch statistics of the
         target are put back into the prediction, as MAE's demo does.
     """
-    head = model.head
     target = inputs
     if getattr(model, 'target_generator', None) is not None:
         target = model.target_generator(inputs)
-    latent, mask, ids_restore = model.backbone(inputs)
-    pred = model.neck(latent, ids_restore).float()  # (N, L, p*p*C)
-    if head.norm_pix:
-        patches = head.patchify(target)  # (N, L, p*p*C)
-        mean = patches.mean(dim=-1, keepdim=True)
-        var = patches.var(dim=-1, keepdim=True)
-        pred = pred * (var + 1.e-6)**.5 + mean
-    mask = mask[..., None].expand_as(pred)  # (N, L, p*p*C), 1 = masked
-    mask = head.unpatchify(mask.contiguous())
+    pred, mask = predict_masked(model, inputs, target)
     return dict(
         original=inputs,
         masked=inputs * (1 - mask),
         target=target,
-        reconstruction=head.unpatchify(pred) * mask + target * (1 - mask))
+        reconstruction=pred * mask + target * (1 - mask))
 
 
 def save_reconstruction_grid(images: Dict[str, torch.Tensor],
