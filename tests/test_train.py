@@ -19,6 +19,7 @@ MIM = osp.join(osp.dirname(sys.executable), 'mim')
 DEMO = osp.join(ROOT, 'configs', 'demo')
 PIXMIM = osp.join(DEMO, 'pixmim_vit-tiny-p8_1xb32-600it_shapes.py')
 MFM = osp.join(DEMO, 'mfm_vit-tiny-p16_1xb32-600it_shapes.py')
+PIXMIM_MFF = osp.join(DEMO, 'pixmim-mff_vit-tiny-p8_1xb32-600it_shapes.py')
 CLASSIFICATION = {
     'linear': osp.join(DEMO, 'vit-tiny-p8_1xb32-linear-100it_shapes.py'),
     'ft': osp.join(DEMO, 'vit-tiny-p8_1xb32-100it_shapes.py'),
@@ -132,7 +133,7 @@ def load_trusted(path):
     return torch.load(path, map_location='cpu', weights_only=False)
 
 
-@pytest.mark.parametrize('config', [PIXMIM, MFM])
+@pytest.mark.parametrize('config', [PIXMIM, MFM, PIXMIM_MFF])
 def test_train_then_resume(tmp_path, data_root, config):
     work_dir = str(tmp_path)
     mim_train(config, work_dir, data_root, 4)
@@ -147,6 +148,8 @@ def test_train_then_resume(tmp_path, data_root, config):
     second = load_trusted(osp.join(work_dir, 'iter_6.pth'))
     assert second['meta']['iter'] == 6
     assert 'loss' in log and 'nan' not in log.split('Iter(train)')[-1]
+    if config == PIXMIM_MFF:  # MFF's fusion weights reach the log
+        assert 'weight_5' in log.split('Iter(train)')[-1]
 
 
 # The MFM demo made deterministic (no random crop or flip, the same
