@@ -23,6 +23,13 @@ class TargetGeneratorMixin:
             return inputs
         return self.target_generator(inputs)
 
+    def target_log_vars(self) -> Dict[str, torch.Tensor]:
+        """What the target generator asks to log (e.g. the radius of
+        :class:`AdaptiveLowFreqTargetGenerator`), for the loss dict: mmengine
+        logs every entry and sums only the keys containing ``'loss'``."""
+        log_vars = getattr(self.target_generator, 'log_vars', None)
+        return log_vars() if log_vars is not None else {}
+
 
 @MODELS.register_module()
 class PixMIM(TargetGeneratorMixin, MAE):
@@ -44,9 +51,11 @@ class PixMIM(TargetGeneratorMixin, MAE):
             data_samples (List[DataSample]): Unused by MAE.
 
         Returns:
-            Dict[str, torch.Tensor]: ``dict(loss=...)``.
+            Dict[str, torch.Tensor]: ``dict(loss=...)`` and the target
+            generator's :meth:`target_log_vars`.
         """
         target = self.reconstruction_target(inputs)
         latent, mask, ids_restore = self.backbone(inputs)
         pred = self.neck(latent, ids_restore)
-        return dict(loss=self.head.loss(pred, target, mask))
+        return dict(
+            loss=self.head.loss(pred, target, mask), **self.target_log_vars())

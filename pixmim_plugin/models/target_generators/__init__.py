@@ -1,3 +1,4 @@
+from .adaptive_low_freq_target_generator import AdaptiveLowFreqTargetGenerator
 from .low_freq_target_generator import LowFreqTargetGenerator
 
-__all__ = ['LowFreqTargetGenerator']
+__all__ = ['AdaptiveLowFreqTargetGenerator', 'LowFreqTargetGenerator']
