@@ -62,10 +62,17 @@ def shape_mask(name: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     raise ValueError(f'unknown shape {name!r}; known: {CLASSES}')
 
 
-def _texture(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
-    """A random texture in two random colours, float (h, w, 3) in [0, 1]."""
-    colours = rng.uniform(0, 1, (2, 3))
-    kind = TEXTURES[rng.integers(len(TEXTURES))]
+def _texture(rng: np.random.Generator,
+             h: int,
+             w: int,
+             kind: str = None,
+             colours: np.ndarray = None) -> np.ndarray:
+    """A random texture in two random colours, float (h, w, 3) in [0, 1];
+    ``kind`` and ``colours`` (2, 3) fix those draws when given."""
+    if colours is None:
+        colours = rng.uniform(0, 1, (2, 3))
+    if kind is None:
+        kind = TEXTURES[rng.integers(len(TEXTURES))]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     if kind == 'solid':
         t = np.zeros((h, w), np.float32)
