@@ -23,7 +23,8 @@ sys.meta_path.insert(0, Block())
 """
 
 # What a plugin could patch, recorded before and after importing every
-# module of pixmim_plugin except `det` (mmdet's registries).
+# module of pixmim_plugin except `det` and `seg` (mmdet's and mmseg's
+# registries).
 UNCHANGED = """
 import importlib, pkgutil, sys
 import mmengine.dist.utils, mmengine.runner, torch
@@ -43,7 +44,7 @@ def state():
 def import_all(package):
     for info in pkgutil.iter_modules(package.__path__,
                                      package.__name__ + '.'):
-        if info.name != 'pixmim_plugin.det':
+        if info.name not in ('pixmim_plugin.det', 'pixmim_plugin.seg'):
             module = importlib.import_module(info.name)
             if info.ispkg:
                 import_all(module)
@@ -65,6 +66,7 @@ def test_import_changes_nothing_in_mmengine_or_torch():
                    'pixmim_plugin.transfer.convert'):
         assert repr(module) in imported, module
     assert 'pixmim_plugin.det' not in imported
+    assert 'pixmim_plugin.seg' not in imported
 
 
 def test_import_needs_neither_mmdet_nor_mmseg():
