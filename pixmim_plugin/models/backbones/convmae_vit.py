@@ -108,6 +108,11 @@ class ConvMAEViT(BaseBackbone):
         self.mask_ratio = mask_ratio
         self.grid = tuple(s // self.stride for s in self.img_size)
         self.num_patches = self.grid[0] * self.grid[1]
+        self.num_visible = int(self.num_patches * (1 - mask_ratio))
+        if self.num_visible < 1:
+            raise ValueError(
+                f'ConvMAEViT: mask_ratio {mask_ratio} leaves no visible patch '
+                f'of {self.num_patches}; lower it or enlarge img_size')
         self.embed_dims = dims[2]
 
         drop_path = np.linspace(0, drop_path_rate, sum(depths)).tolist()
@@ -142,6 +147,8 @@ class ConvMAEViT(BaseBackbone):
         """The frozen sin-cos position embedding, and the stride-16 patch
         embedding initialised as a linear layer (as MAE does)."""
         super().init_weights()
+        # (w, h): mmpretrain's helper orders positions width-major, the
+        # tokens here are (h, w) row-major
         self.pos_embed.data.copy_(
             build_2d_sincos_position_embedding(self.grid[::-1],
                                                self.embed_dims).float())
@@ -155,12 +162,7 @@ class ConvMAEViT(BaseBackbone):
             Tuple[torch.Tensor, ...]: ``ids_keep`` (N, K) visible patches,
             ``mask`` (N, L) with 1 = removed, ``ids_restore`` (N, L).
         """
-        length = self.num_patches
-        keep = int(length * (1 - self.mask_ratio))
-        if keep < 1:
-            raise ValueError(
-                f'ConvMAEViT: mask_ratio {self.mask_ratio} leaves no visible '
-                f'patch of {length}; lower it or enlarge img_size')
+        length, keep = self.num_patches, self.num_visible
         ids_shuffle = torch.rand(batch, length, device=device).argsort(1)
         ids_restore = ids_shuffle.argsort(1)
         mask = torch.ones(batch, length, device=device)
