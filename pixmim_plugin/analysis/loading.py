@@ -7,7 +7,7 @@ from mmengine.dataset import Compose, default_collate
 from mmengine.registry import init_default_scope
 from mmengine.runner import find_latest_checkpoint, load_state_dict
 from mmpretrain.datasets import CustomDataset
-from mmpretrain.registry import DATASETS, MODELS
+from mmpretrain.registry import DATASETS, MODELS, TRANSFORMS
 
 
 def build_trained_model(config: str,
@@ -65,11 +65,14 @@ def image_files(data_root: str,
 def load_images(files: Sequence[str], size: int) -> torch.Tensor:
     """Shorter edge to ``size`` (bilinear), centre crop: uint8 images
     (N, C, size, size) as the data pipeline yields them (BGR)."""
+    # built from mmpretrain's registry: works whatever the default scope
     pipeline = Compose([
-        dict(type='LoadImageFromFile'),
-        dict(type='ResizeEdge', scale=size, edge='short'),
-        dict(type='CenterCrop', crop_size=size),
-        dict(type='PackInputs'),
+        TRANSFORMS.build(step) for step in (
+            dict(type='LoadImageFromFile'),
+            dict(type='ResizeEdge', scale=size, edge='short'),
+            dict(type='CenterCrop', crop_size=size),
+            dict(type='PackInputs'),
+        )
     ])
     return default_collate([pipeline(dict(img_path=f))
                             for f in files])['inputs']
