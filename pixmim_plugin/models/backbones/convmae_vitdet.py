@@ -37,7 +37,8 @@ class ConvMAEViTDet(ConvMAEViT):
         window_size (int): Attention window of stage 3 in tokens, 0 for
             global attention everywhere. Defaults to 16.
         global_attn_indexes (Sequence[int]): Stage-3 blocks with global
-            attention. Defaults to (0, 3, 6, 10), as ConvMAE's detector.
+            attention when ``window_size > 0``. Defaults to (0, 3, 6, 10),
+            as ConvMAE's detector.
         use_rel_pos (bool): Decomposed relative positions in stage 3.
             Defaults to True.
         drop_path_rate (float): Stochastic depth, rising linearly over all
@@ -67,7 +68,7 @@ class ConvMAEViTDet(ConvMAEViT):
             raise ValueError(f'ConvMAEViTDet: window_size must be >= 0, got '
                              f'{window_size}')
         bad = [i for i in global_attn_indexes if not 0 <= i < depth]
-        if bad:
+        if bad and window_size > 0:
             raise ValueError(f'ConvMAEViTDet: global_attn_indexes must be '
                              f'stage-3 blocks in [0, {depth - 1}], got {bad}')
         self.global_attn_indexes = tuple(global_attn_indexes)
