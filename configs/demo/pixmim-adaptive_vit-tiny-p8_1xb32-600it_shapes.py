@@ -25,4 +25,4 @@ optim_wrapper = dict(
             'target_generator.theta': dict(lr_mult=10., decay_mult=0.)
         }))
 log_processor = dict(
-    custom_cfg=[dict(data_src='radius', method_name='current', window_size=1)])
+    custom_cfg=[dict(data_src='radius', method_name='mean', window_size=1)])
