@@ -3,6 +3,7 @@
     python tools/benchmark.py            # full run
     python tools/benchmark.py --quick    # under 2 minutes on 2 CPU cores
     python tools/benchmark.py --only mfm --batch 256   # MFM's GPU table
+    python tools/benchmark.py --only bases --batch 4   # PixMIM on MFF etc.
 
 Everything is measured in one process and one run; each row is the median
 of repeated timings, and each ratio compares rows of the same table.
@@ -341,6 +342,52 @@ def bench_train_step(args) -> None:
          ['PixMIM', f"{med['PixMIM']:.3f}", f'{overhead:+.1f}%']])
 
 
+# (base, baseline config, PixMIM config): the configs' own models
+BASES = [
+    ('MFF', 'configs/mff_vit-b.py', 'configs/pixmim_mff_vit-b.py'),
+    ('ConvMAE', 'configs/convmae_convvit-b.py',
+     'configs/pixmim_convmae_convvit-b.py'),
+    ('LSMAE', 'configs/lsmae_vit-b.py', 'configs/pixmim_lsmae_vit-b.py'),
+]
+
+
+def bench_bases(args) -> None:
+    """Each base's training step against its PixMIM variant, built from the
+    two configs and timed in turns, plus the target generator alone (a
+    steadier measure of what PixMIM adds than the difference of two whole
+    steps)."""
+    from mmengine.config import Config
+    device, batch, sync = device_and_batch(args)
+    rows = []
+    for base, baseline, pixmim in BASES:
+        cfgs = [Config.fromfile(path) for path in (baseline, pixmim)]
+        size = cfgs[1].train_dataloader.dataset.pipeline[1].scale
+        x = torch.randn(batch, 3, size, size, device=device)
+        steps = {}
+        for name, cfg in zip(('baseline', 'pixmim'), cfgs):
+            torch.manual_seed(0)
+            model = MODELS.build(cfg.model).to(device)
+            steps[name] = training_step(model, x, device)
+        med = interleaved_medians(steps, args.train_repeats, sync)
+        generator = model.target_generator
+        t_target = median_time(lambda: generator(x), 3 * args.train_repeats,
+                               sync)
+        rows.append([
+            base, f'{cfgs[0].model.type} / {cfgs[1].model.type}', f'{size}',
+            f"{med['baseline']:.3f}", f"{med['pixmim']:.3f}",
+            f"{(med['pixmim'] / med['baseline'] - 1) * 100:+.1f}%",
+            f'{t_target * 1e3:.1f}', f"{t_target / med['baseline'] * 100:.2f}%"
+        ])
+        del steps, model
+    table(
+        f'PixMIM on each base: training step, batch {batch}, {device}'
+        f"{' (AMP)' if device == 'cuda' else ''} (s per step, median of "
+        f'{args.train_repeats}, in turns)', [
+            'base', 'algorithms', 'px', 'baseline', 'PixMIM', 'overhead',
+            'target alone (ms)', 'target / baseline step'
+        ], rows)
+
+
 class NoCorruption(torch.nn.Module):
     """MFM's corruption replaced by the identity (benchmark baseline)."""
 
@@ -432,7 +479,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--quick', action='store_true')
     parser.add_argument('--threads', type=int, default=2)
-    sections = ['target', 'memory', 'crop', 'pipeline', 'train_step', 'mfm']
+    sections = [
+        'target', 'memory', 'crop', 'pipeline', 'train_step', 'mfm', 'bases'
+    ]
     parser.add_argument(
         '--only', nargs='+', choices=sections, default=sections)
     parser.add_argument(
