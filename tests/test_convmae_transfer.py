@@ -10,6 +10,7 @@ from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
 
 import pixmim_plugin  # noqa: F401
+from pixmim_plugin.models.backbones import ConvMAEViT
 from pixmim_plugin.transfer import convert_checkpoint, save_converted
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -337,3 +338,33 @@ def test_linear_probe_loads_the_raw_encoder_frozen(tmp_path):
     assert not model.backbone.training and model.head.training
     feats = model.extract_feat(torch.randn(2, 3, IMG, IMG))
     assert feats[0].shape == (2, 32)
+
+
+@pytest.mark.parametrize('config', [
+    DET,
+    osp.join(ROOT, 'configs', 'demo',
+             'mask-rcnn_convvit-tiny-p8_fpn_1xb4-60it_coco-shapes.py')
+])
+def test_detector_strides_match_the_encoder_levels(config, mmdet_scope):
+    """Anchors and RoI extractors at the strides the encoder's levels
+    have (the demo encoder has stride 8, ConvMAE-B 16)."""
+    cfg = Config.fromfile(config)
+    backbone_cfg = cfg.model.backbone.copy()
+    backbone_cfg.update(img_size=128, init_cfg=None)
+    if config == DET:  # ConvMAE-B's strides with a tiny width
+        backbone_cfg.update(arch=dict(TINY), global_attn_indexes=(0, 3))
+    encoder = MODELS.build(backbone_cfg)
+    encoder.eval()
+    with torch.no_grad():
+        levels = encoder(torch.zeros(1, 3, 128, 128))
+    strides = [128 // level.shape[-1] for level in levels]
+    arch = cfg.model.backbone.arch
+    dims = ConvMAEViT.arch_zoo[arch]['embed_dims'] if isinstance(
+        arch, str) else arch['embed_dims']
+    assert cfg.model.neck.in_channels == dims + dims[-1:]
+    roi = cfg.model.roi_head
+    assert roi.bbox_roi_extractor.featmap_strides == strides
+    assert roi.mask_roi_extractor.featmap_strides == strides
+    # the FPN's extra level (max pooling) for the RPN only
+    anchors = cfg.model.rpn_head.anchor_generator.strides
+    assert anchors == strides + [2 * strides[-1]]
