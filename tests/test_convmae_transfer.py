@@ -120,6 +120,20 @@ def test_windowed_and_global_blocks_as_configured():
 
 
 @torch.no_grad()
+def test_drop_path_on_both_branches_rising_over_all_blocks():
+    rate = 1 - 1e-7  # both branches dropped whenever stochastic depth acts
+    model = backbone(window_size=0, drop_path_rate=rate)
+    model.train()
+    # 6 blocks in all: stage 3's 4 come after the 2 conv blocks
+    expected = torch.linspace(0, rate, 6)[2:]
+    probs = [layer.drop_path.drop_prob for layer in model.layers]
+    torch.testing.assert_close(torch.tensor(probs), expected)
+    tokens = torch.randn(2, 4, 4, 32)
+    last = model.layers[-1]
+    torch.testing.assert_close(last(tokens), tokens)  # no branch left
+
+
+@torch.no_grad()
 def test_converted_weights_compute_convmae_stages(tmp_path):
     """With global attention and zero relative positions, the detection
     encoder's levels are the pre-trained ConvMAEViT's stage outputs, its

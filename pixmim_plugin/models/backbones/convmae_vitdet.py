@@ -2,9 +2,13 @@ from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
+from mmcv.cnn.bricks import DropPath
 from mmengine.model import BaseModule, ModuleList
-from mmpretrain.models.backbones.vit_sam import TransformerEncoderLayer
+from mmpretrain.models.backbones.vit_sam import (TransformerEncoderLayer,
+                                                 window_partition,
+                                                 window_unpartition)
 from mmpretrain.models.utils import resize_pos_embed
 from mmpretrain.registry import MODELS
 
@@ -14,6 +18,29 @@ from .convmae_vit import ConvMAEViT
 PRETRAINING_ONLY = ('fuse1.', 'fuse2.', 'ln1.')
 
 
+class WindowBlock(TransformerEncoderLayer):
+    """mmpretrain's ``ViTSAM`` block with stochastic depth on the attention
+    branch as well (``ViTSAM`` drops the FFN branch only), as ConvMAE's and
+    ViTDet's blocks. Takes (N, H, W, C) tokens."""
+
+    def __init__(self, *args, drop_path_rate: float = 0., **kwargs) -> None:
+        super().__init__(*args, drop_path_rate=drop_path_rate, **kwargs)
+        self.drop_path = DropPath(
+            drop_path_rate) if drop_path_rate > 0 else nn.Identity()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        shortcut = x
+        x = self.ln1(x)
+        if self.window_size > 0:
+            h, w = x.shape[1:3]
+            x, pad_hw = window_partition(x, self.window_size)
+        x = self.attn(x)
+        if self.window_size > 0:
+            x = window_unpartition(x, self.window_size, pad_hw, (h, w))
+        x = shortcut + self.drop_path(x)
+        return self.ffn(self.ln2(x), identity=x)
+
+
 @MODELS.register_module()
 class ConvMAEViTDet(ConvMAEViT):
     """ConvMAE's encoder as a four-level backbone for detection and
@@ -21,7 +48,8 @@ class ConvMAEViTDet(ConvMAEViT):
 
     The stage-1 and stage-2 maps (strides 4 and 8), the stage-3 map (stride
     16) and its 2x2 max pooling (stride 32), for an FPN or UperNet. Stage 3
-    runs mmpretrain's ``ViTSAM`` blocks: windowed attention except in
+    runs mmpretrain's ``ViTSAM`` blocks (:class:`WindowBlock`): windowed
+    attention except in
     ``global_attn_indexes``, with ViTDet's decomposed relative positions
     (zero at the start). The parameter names are :class:`ConvMAEViT`'s, so
     its weights load unchanged, except those only pre-training uses: the
@@ -79,7 +107,7 @@ class ConvMAEViTDet(ConvMAEViT):
         depths = [len(self.blocks1), len(self.blocks2), depth]
         rates = np.linspace(0, drop_path_rate, sum(depths))[-depth:]
         self.layers = ModuleList(
-            TransformerEncoderLayer(
+            WindowBlock(
                 self.embed_dims,
                 heads,
                 old.ffn.layers[0][0].out_features,
