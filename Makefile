@@ -8,7 +8,7 @@ MFM_WORK_DIR := work_dirs/demo_mfm
 PYTEST_ARGS ?=
 
 .PHONY: install install-full demo-data demo demo-mfm demo-convert demo-ade \
-	demo-transfer test lint
+	demo-transfer demo-robustness test lint
 
 # torch, mmcv-lite, mmengine, mmpretrain, openmim and this package: enough
 # for pre-training, MFM, classification transfer and the tools
@@ -61,6 +61,25 @@ demo-transfer: demo-ade
 		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmdet.pth
 	$(PY) tools/print_metrics.py work_dirs/demo_linear work_dirs/demo_ft \
 		work_dirs/demo_det work_dirs/demo_ade
+
+# mCE on the corrupted demo set and cue-conflict shape bias of the demo
+# fine-tuned classifier (work_dirs/demo_ft of demo-transfer; fine-tuned here
+# from the demo pre-training when absent) and of the same pre-training
+# fine-tuned on texture labels
+FT_CONFIG := configs/demo/vit-tiny-p8_1xb32-100it_shapes.py
+TEXTURE_CONFIG := configs/demo/vit-tiny-p8_1xb32-100it_shapes-texture.py
+demo-robustness: demo-data
+	$(PY) tools/make_demo_data.py --robustness
+	for run in demo_ft:$(FT_CONFIG) demo_ft_texture:$(TEXTURE_CONFIG); do \
+		dir=work_dirs/$${run%%:*}; \
+		test -f $$dir/last_checkpoint && continue; \
+		$(MAKE) demo-convert && $(VENV)/bin/mim train mmpretrain $${run#*:} \
+			--work-dir $$dir --cfg-options \
+			model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmpretrain.pth \
+			|| exit 1; \
+	done
+	$(PY) tools/demo_robustness.py work_dirs/demo_ft \
+		--texture work_dirs/demo_ft_texture
 
 test: install-full
 	$(PY) -m pytest tests $(PYTEST_ARGS)

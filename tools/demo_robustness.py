@@ -36,29 +36,52 @@ def checkpoint_of(path: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        'shape', help='shape-labelled model: work dir or '
-        'checkpoint')
+        'shape', help='shape-labelled model: work dir or checkpoint')
     parser.add_argument('--texture', help='texture-labelled model')
     parser.add_argument('--out', default='work_dirs/demo_robustness')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    parser.add_argument(
+        '--data-root',
+        default='data/demo',
+        help='holds imagenet-c/ and cue-conflict/ '
+        '(tools/make_demo_data.py --robustness)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='merged into both test configs')
     args = parser.parse_args()
+    c_root = osp.join(args.data_root, 'imagenet-c')
+    options = {
+        C_CONFIG: {
+            'test_dataloader.dataset.data_root': c_root,
+            'test_evaluator.reference': osp.join(c_root,
+                                                 'reference_errors.json'),
+        },
+        CUE_CONFIG: {
+            'test_dataloader.dataset.data_root':
+            osp.join(args.data_root, 'cue-conflict')
+        }
+    }
     models = {'shape-labelled': args.shape}
     if args.texture:
         models['texture-labelled'] = args.texture
-    corruption, shape = {}, {}
+    results = {C_CONFIG: {}, CUE_CONFIG: {}}
     for name, path in models.items():
-        ckpt = checkpoint_of(path)
-        if name == 'shape-labelled':
-            corruption[name] = evaluate(C_CONFIG, ckpt,
-                                        osp.join(args.out,
-                                                 name), args.cfg_options)
-        shape[name] = evaluate(CUE_CONFIG, ckpt, osp.join(args.out, name),
-                               args.cfg_options)
-    table = robustness_table(corruption, shape)
+        configs = [C_CONFIG, CUE_CONFIG
+                   ] if name == 'shape-labelled' else [CUE_CONFIG]
+        for config in configs:
+            results[config][name] = evaluate(config, checkpoint_of(path),
+                                             osp.join(args.out, name), {
+                                                 **options[config],
+                                                 **(args.cfg_options or {})
+                                             })
     os.makedirs(args.out, exist_ok=True)
     with open(osp.join(args.out, 'metrics.json'), 'w') as f:
-        json.dump(dict(corruption=corruption, shape=shape), f, indent=1)
-    print(table)
+        json.dump(
+            dict(corruption=results[C_CONFIG], shape=results[CUE_CONFIG]),
+            f,
+            indent=1)
+    print(robustness_table(results[C_CONFIG], results[CUE_CONFIG]))
 
 
 if __name__ == '__main__':
