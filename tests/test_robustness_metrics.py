@@ -204,3 +204,36 @@ def test_shape_bias_metric_uses_mean_probability(tmp_path):
         metric.process(
             {},
             [dict(pred_score=torch.ones(8), img_path='x/cat/cat1-dog1.png')])
+
+
+def test_shape_bias_plot_from_metric_csv(tmp_path):
+    """Two models' CSV files -> the table's hand-counted values and a
+    figure (offline, pandas >= 2)."""
+    from pixmim_plugin.evaluation.shape_bias_plot import (
+        plot_shape_bias_matrix, read_decisions, shape_bias_table)
+    names = [
+        'cat/cat1-dog1.png', 'cat/cat2-car1.png', 'dog/dog1-cat1.png',
+        'car/car1-dog2.png'
+    ]
+    index = {'car': 436, 'cat': 281, 'dog': 152}
+    # model a answers the shape each time but once; model b the texture
+    answers = {
+        'a': ['cat', 'cat', 'dog', 'dog'],
+        'b': ['dog', 'car', 'cat', 'dog']
+    }
+    for model, decisions in answers.items():
+        metric = ShapeBias(csv_dir=str(tmp_path), model_name=model)
+        samples = []
+        for name, decision in zip(names, decisions):
+            score = torch.zeros(1000)
+            score[index[decision]] = 1.0
+            samples.append(dict(pred_score=score, img_path=f'x/{name}'))
+        metric.process({}, samples)
+        metric.compute_metrics(metric.results)
+    table = shape_bias_table(
+        read_decisions(sorted(map(str, tmp_path.glob('*.csv')))))
+    assert table.loc['all', 'a'] == pytest.approx(3 / 4)
+    assert table.loc['car', 'a'] == 0 and table.loc['cat', 'a'] == 1
+    assert table.loc['all', 'b'] == 0
+    out = plot_shape_bias_matrix(table, str(tmp_path / 'plot.png'))
+    assert (tmp_path / 'plot.png').stat().st_size > 1000 and out
