@@ -217,3 +217,40 @@ def test_demo_cue_conflict_separates_shape_and_texture(tmp_path):
     assert len(dataset) == n * (n - 1)
     assert shape_bias(decisions['texture'])['shape_bias'] < 0.1
     assert shape_bias(decisions['shape'])['shape_bias'] > 0.7
+
+
+@pytest.mark.parametrize('benchmark,count', [('imagenet-a', 200),
+                                             ('imagenet-r', 200),
+                                             ('imagenet-sketch', 1000),
+                                             ('cue-conflict', 16 * 4)])
+def test_benchmark_configs_read_their_layout(benchmark, count, tmp_path):
+    """Each config's test dataset on a tree of its documented layout: every
+    class folder found, labels in ImageNet's (or the categories') order."""
+    from pixmim_plugin.datasets.cue_conflict import CUE_CONFLICT_CATEGORIES
+    from pixmim_plugin.datasets.wnids import IMAGENET_R_WNIDS
+    cfg = Config.fromfile(
+        os.path.join(
+            ROOT, 'configs/robustness/vit-base-p16_8xb128-coslr-100e_'
+            f'{benchmark}.py'))
+    if benchmark == 'cue-conflict':
+        for c in CUE_CONFLICT_CATEGORIES:  # 5 stimuli, one shape == texture
+            touch_tree(tmp_path, [c], [
+                f'{c}{i}-{t}1.png'
+                for i, t in enumerate((c, 'bear', 'cat', 'dog', 'knife'), 1)
+            ])
+        # bear, cat, dog, knife have 3 conflicting stimuli, the others 4
+        count = 16 * 4 - 4
+    else:
+        wnids = {
+            'imagenet-a': IMAGENET_A_WNIDS,
+            'imagenet-r': IMAGENET_R_WNIDS,
+            'imagenet-sketch': IMAGENET_WNIDS
+        }[benchmark]
+        root = tmp_path / 'sketch' if benchmark == 'imagenet-sketch' \
+            else tmp_path
+        touch_tree(root, wnids)
+    dataset = DATASETS.build(
+        dict(cfg.test_dataloader.dataset, data_root=str(tmp_path)))
+    assert len(dataset) == count
+    last = dataset.get_data_info(len(dataset) - 1)
+    assert last['gt_label'] == len(dataset.metainfo['classes']) - 1
