@@ -118,7 +118,7 @@ class MeanCorruptionError(BaseMetric):
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         """Store ``(corruption, severity, correct)`` per sample."""
-        num_classes = len(self.dataset_meta.get('classes', ())) or None
+        num_classes = len((self.dataset_meta or {}).get('classes', ())) or None
         for sample in data_samples:
             if 'corruption' not in sample:
                 raise KeyError('samples carry no `corruption`: add '
