@@ -67,6 +67,18 @@ def test_falls_back_to_a_plain_crop_after_max_tries():
     assert draws[:50].count(draws[-1]) < 50  # the tries were new draws
 
 
+def test_stock_crop_still_caches_its_randomness():
+    """Subclassing adds nothing to RandomResizedCrop's cached methods."""
+    img, mask = fixture()
+    assert set(
+        RandomResizedCrop._methods_with_randomness) == {'rand_crop_params'}
+    for t in (crop(), ):
+        with cache_random_params(t):
+            first = t(dict(img=img, gt_object_mask=mask))['img']
+            again = t(dict(img=img, gt_object_mask=mask))['img']
+        np.testing.assert_array_equal(first, again)
+
+
 def test_max_tries_counts_draws():
     img, _ = fixture()
     t = crop(max_tries=3)

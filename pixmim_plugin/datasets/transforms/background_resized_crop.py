@@ -47,6 +47,11 @@ class BackgroundResizedCrop(RandomResizedCrop):
             ``backend``).
     """
 
+    # A list of its own: mmcv's cache_randomness would otherwise add this
+    # class's cached method to the inherited list of RandomResizedCrop, and
+    # cache_random_params would then fail on every RandomResizedCrop.
+    _methods_with_randomness: list = []
+
     def __init__(self,
                  scale,
                  max_object_ratio: float = 0.2,
