@@ -79,7 +79,7 @@ demo-robustness: demo-data
 			|| exit 1; \
 	done
 	$(PY) tools/demo_robustness.py work_dirs/demo_ft \
-		--texture work_dirs/demo_ft_texture
+		--texture work_dirs/demo_ft_texture --trust
 
 test: install-full
 	$(PY) -m pytest tests $(PYTEST_ARGS)

@@ -22,11 +22,16 @@ DEMO_FT = osp.join(ROOT, 'configs/demo/vit-tiny-p8_1xb32-100it_shapes.py')
 FAST = {'test_dataloader.num_workers': 0, 'test_dataloader.batch_size': 64}
 
 
-def demo_checkpoint(path: str) -> str:
-    """The demo fine-tuning model (8-way ViT-tiny) with random weights."""
+def demo_checkpoint(path: str, raw: bool = False) -> str:
+    """The demo fine-tuning model (8-way ViT-tiny) with random weights;
+    ``raw``: with logger state as a training run saves it (refused by
+    weights-only loading)."""
+    from mmengine.logging import HistoryBuffer
     torch.manual_seed(0)
     model = MODELS.build(Config.fromfile(DEMO_FT).model)
-    torch.save(dict(state_dict=model.state_dict(), meta={}), path)
+    extra = dict(message_hub=dict(log_scalars=dict(
+        loss=HistoryBuffer()))) if raw else {}
+    torch.save(dict(state_dict=model.state_dict(), meta={}, **extra), path)
     return path
 
 
@@ -36,13 +41,13 @@ def test_demo_robustness_tool(tmp_path, monkeypatch, capsys):
     write_imagenet_c(
         str(data / 'shapes' / 'val'), str(data / 'imagenet-c'), per_class=1)
     write_cue_conflict(str(data / 'cue-conflict'), per_pair=1)
-    ckpt = demo_checkpoint(str(tmp_path / 'ft.pth'))
+    ckpt = demo_checkpoint(str(tmp_path / 'ft.pth'), raw=True)
     out = tmp_path / 'out'
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(sys, 'argv', [
         'demo_robustness.py', ckpt, '--texture', ckpt, '--out',
         str(out), '--data-root',
-        str(data), '--cfg-options', 'test_dataloader.num_workers=0'
+        str(data), '--trust', '--cfg-options', 'test_dataloader.num_workers=0'
     ])
     runpy.run_path(
         osp.join(ROOT, 'tools/demo_robustness.py'), run_name='__main__')

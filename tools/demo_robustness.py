@@ -38,6 +38,11 @@ def main() -> None:
     parser.add_argument(
         'shape', help='shape-labelled model: work dir or checkpoint')
     parser.add_argument('--texture', help='texture-labelled model')
+    parser.add_argument(
+        '--trust',
+        action='store_true',
+        help='unpickle raw training checkpoints in full (only files you '
+        'trust, such as your own runs)')
     parser.add_argument('--out', default='work_dirs/demo_robustness')
     parser.add_argument(
         '--data-root',
@@ -74,7 +79,7 @@ def main() -> None:
                                              osp.join(args.out, name), {
                                                  **options[config],
                                                  **(args.cfg_options or {})
-                                             })
+                                             }, args.trust)
     os.makedirs(args.out, exist_ok=True)
     with open(osp.join(args.out, 'metrics.json'), 'w') as f:
         json.dump(

@@ -1,17 +1,35 @@
 """Evaluating checkpoints with robustness configs in-process, and the
 table ``make demo-robustness`` prints."""
+import os
 import os.path as osp
 from typing import Dict, Mapping, Optional
 
+import torch
 from mmengine.config import Config
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 
+def weights_only_copy(checkpoint: str, out: str) -> str:
+    """Save the ``state_dict`` of a training checkpoint (which holds logger
+    state that ``torch.load(weights_only=True)`` refuses) as a file
+    loadable weights-only. Unpickles ``checkpoint`` in full: only for files
+    you trust.
+
+    Returns:
+        str: ``out``.
+    """
+    state = torch.load(checkpoint, map_location='cpu', weights_only=False)
+    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
+    torch.save(dict(state_dict=state.get('state_dict', state), meta={}), out)
+    return out
+
+
 def evaluate(config: str,
              checkpoint: str,
              work_dir: str,
-             cfg_options: Optional[dict] = None) -> Dict[str, float]:
+             cfg_options: Optional[dict] = None,
+             trust: bool = False) -> Dict[str, float]:
     """``mim test mmpretrain CONFIG --checkpoint CHECKPOINT`` in-process.
 
     Args:
@@ -21,12 +39,18 @@ def evaluate(config: str,
         work_dir (str): Where the runner logs.
         cfg_options (dict, optional): Merged into the config, as
             ``--cfg-options``.
+        trust (bool): Unpickle ``checkpoint`` in full and evaluate its
+            weights (:func:`weights_only_copy` in ``work_dir``); needed for
+            raw training checkpoints (``iter_100.pth``) under torch >= 2.6.
 
     Returns:
         dict: The test metrics.
     """
     if not osp.isfile(checkpoint):
         raise FileNotFoundError(f'missing checkpoint {checkpoint}')
+    if trust:
+        checkpoint = weights_only_copy(checkpoint,
+                                       osp.join(work_dir, 'weights.pth'))
     cfg = Config.fromfile(config)
     cfg.merge_from_dict(cfg_options or {})
     cfg.work_dir, cfg.load_from, cfg.launcher = work_dir, checkpoint, 'none'

@@ -1,4 +1,5 @@
 """Refuse a checkpoint whose classifier head does not fit the benchmark."""
+import pickle
 from typing import Optional
 
 from mmengine.hooks import Hook
@@ -31,7 +32,10 @@ class HeadCheckHook(Hook):
         path: Optional[str] = runner._load_from
         if not path:
             return
-        checkpoint = _load_checkpoint(path, map_location='cpu')
+        try:
+            checkpoint = _load_checkpoint(path, map_location='cpu')
+        except pickle.UnpicklingError:
+            return  # refused weights-only: the runner's load says so
         state = checkpoint.get('state_dict', checkpoint)
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
