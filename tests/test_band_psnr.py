@@ -225,3 +225,23 @@ def test_masks_follow_the_seed_and_leave_the_global_state(rng):
     assert not np.array_equal(runs[0], runs[2])
     with pytest.raises(ValueError, match='paste must be one of'):
         reconstruction_band_psnr(model, images, (0, 30), paste='target')
+
+
+def test_paired_differences_against_the_first_model(tmp_path):
+    from pixmim_plugin.analysis.frequency_psnr import (save_band_psnr,
+                                                       save_paired_differences)
+    edges = (0, 4, 10)
+    ref = np.array([[20., 30.], [22., 34.]])
+    other = ref + np.array([[1., -2.], [3., -2.]])
+    results = {'a': (edges, ref), 'b': (edges, other), 'c': ((0, 5, 10), ref)}
+    lines = save_band_psnr(results, str(tmp_path))
+    assert lines[0] == 'a 0 0 4 21.000 1.000 2'
+    assert (tmp_path / 'band_psnr.png').stat().st_size > 0
+    lines = save_paired_differences(results, str(tmp_path))
+    # band 0: differences 1 and 3; band 1: -2 and -2; 'c' has other edges
+    assert lines == [
+        'b a 0 0 4 2.000 1.000 0.707 0.000 2',
+        'b a 1 4 10 -2.000 0.000 0.000 1.000 2'
+    ]
+    rows = (tmp_path / 'band_psnr_paired.csv').read_text().splitlines()
+    assert rows[0].startswith('model,reference,band') and len(rows) == 3

@@ -186,3 +186,50 @@ def save_band_psnr(results: Dict[str, Tuple[Sequence[float], np.ndarray]],
     fig.savefig(osp.join(out_dir, 'band_psnr.png'), dpi=120)
     plt.close(fig)
     return lines
+
+
+def save_paired_differences(results: Dict[str, Tuple[Sequence[float],
+                                                     np.ndarray]],
+                            out_dir: str) -> List[str]:
+    """Write ``band_psnr_paired.csv``: each model against the first one.
+
+    Every model saw the same images (and, for one patch grid, the same
+    masks), so the per-image difference ``psnr - psnr_first`` is paired: its
+    mean, its standard deviation and standard error over the images, and the
+    fraction of images on which the model's PSNR is lower. Models whose
+    edges or image count differ from the first one's are skipped.
+
+    Args:
+        results (dict): As :func:`save_band_psnr`, the first entry the
+            reference.
+        out_dir (str): An existing directory.
+
+    Returns:
+        list[str]: One line per model and band, as in the CSV.
+    """
+    names = list(results)
+    ref_edges, ref = results[names[0]]
+    lines = []
+    with open(osp.join(out_dir, 'band_psnr_paired.csv'), 'w', newline='') as f:
+        writer = csv.writer(f)
+        writer.writerow([
+            'model', 'reference', 'band', 'lo', 'hi', 'mean_diff', 'std_diff',
+            'sem_diff', 'fraction_lower', 'images'
+        ])
+        for name in names[1:]:
+            edges, psnr = results[name]
+            if tuple(edges) != tuple(ref_edges) or psnr.shape != ref.shape:
+                continue
+            diff = psnr - ref  # (N, K), paired per image
+            for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:])):
+                d = diff[:, k][np.isfinite(diff[:, k])]
+                row = [
+                    name, names[0], k, f'{lo:g}', f'{hi:.4g}',
+                    f'{d.mean():.3f}', f'{d.std():.3f}',
+                    f'{d.std() / math.sqrt(max(len(d), 1)):.3f}',
+                    f'{(d < 0).mean():.3f}',
+                    len(d)
+                ]
+                writer.writerow(row)
+                lines.append(' '.join(map(str, row)))
+    return lines

@@ -6,7 +6,9 @@
         --band-width 8 --out work_dirs/frequency_psnr --trust
 
 Writes DIR/band_psnr.csv (model, band, lo, hi, mean PSNR, std over the
-images, images) and DIR/band_psnr.png (a curve per model). The conventions
+images, images), DIR/band_psnr.png (a curve per model) and, for several
+models, DIR/band_psnr_paired.csv (each model minus the first, per image:
+mean, std, standard error, fraction of images lower). The conventions
 (target, pasting, norm_pix statistics, peak) are those of
 ``pixmim_plugin.analysis.frequency_psnr``; see docs/analysis.md.
 """
@@ -19,7 +21,8 @@ from mmengine.config import DictAction
 from pixmim_plugin.analysis import (build_trained_model, image_files,
                                     load_images, reconstruction_band_psnr)
 from pixmim_plugin.analysis.frequency_psnr import (NORM_STATS, PASTE,
-                                                   save_band_psnr)
+                                                   save_band_psnr,
+                                                   save_paired_differences)
 from pixmim_plugin.frequency import band_edges
 
 
@@ -96,6 +99,11 @@ def main() -> None:
     os.makedirs(args.out, exist_ok=True)
     for line in save_band_psnr(results, args.out):
         print(line)
+    if len(results) > 1:
+        print(f'paired differences against {args.names[0]} (dB): model '
+              'reference band lo hi mean std sem fraction_lower images')
+        for line in save_paired_differences(results, args.out):
+            print(line)
 
 
 if __name__ == '__main__':
