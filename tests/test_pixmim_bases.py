@@ -178,3 +178,10 @@ def test_radius_too_large_for_the_image_fails_when_built(base):
         type='LowFreqTargetGenerator', radius=IMG, img_size=IMG)
     with pytest.raises(ValueError, match='radius'):
         MODELS.build(cfg)
+
+
+def test_simmim_without_masks_says_what_is_missing():
+    pixmim, _ = build_pair('SimMIM')
+    inputs = torch.randn(2, 3, IMG, IMG)
+    with pytest.raises(ValueError, match='SimMIMMaskGenerator'):
+        pixmim.loss(inputs, [DataSample(), DataSample()])

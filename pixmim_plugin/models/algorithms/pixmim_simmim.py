@@ -32,7 +32,14 @@ class PixMIMSimMIM(TargetGeneratorMixin, SimMIM):
 
         Returns:
             Dict[str, torch.Tensor]: ``dict(loss=...)``.
+
+        Raises:
+            ValueError: If a data sample has no ``mask``.
         """
+        if not data_samples or not all('mask' in s for s in data_samples):
+            raise ValueError(
+                'PixMIMSimMIM needs a mask in every data sample: put '
+                "dict(type='SimMIMMaskGenerator', ...) in the train pipeline")
         target = self.reconstruction_target(inputs)
         mask = torch.stack([sample.mask for sample in data_samples])  # N,h,w
         latent = self.backbone(inputs, mask)
