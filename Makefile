@@ -8,7 +8,7 @@ MFM_WORK_DIR := work_dirs/demo_mfm
 PYTEST_ARGS ?=
 
 .PHONY: install install-full demo-data demo demo-mfm demo-convert demo-ade \
-	demo-transfer demo-robustness test lint
+	demo-transfer demo-robustness study test lint
 
 # torch, mmcv-lite, mmengine, mmpretrain, openmim and this package: enough
 # for pre-training, MFM, classification transfer and the tools
@@ -80,6 +80,12 @@ demo-robustness: demo-data
 	done
 	$(PY) tools/demo_robustness.py work_dirs/demo_ft \
 		--texture work_dirs/demo_ft_texture --trust
+
+# MAE, MAE+SRC, MAE+LF, PixMIM and MFM pre-trained alike on the demo set,
+# compared by a linear probe and band PSNR: work_dirs/study/report.md
+# (STUDY_ARGS: --seeds, --iters, --jobs, ...; see tools/analysis/study.py)
+study: demo-data
+	$(PY) tools/analysis/study.py $(STUDY_ARGS)
 
 test: install-full
 	$(PY) -m pytest tests $(PYTEST_ARGS)
