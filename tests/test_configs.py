@@ -73,10 +73,9 @@ PAIRS += [(LSMAE.format('pixmim-lsmae'), LSMAE.format('lsmae')),
            'configs/demo/lsmae_vit-tiny-p4_1xb32-600it_shapes.py')]
 CONVMAE = 'configs/convmae/{}_convvit-base-p16_8xb512-amp-coslr-800e_in1k.py'
 CONVMAE_DEMO = 'configs/demo/{}_convvit-tiny-p8_1xb32-600it_shapes.py'
-ALIASES.update({
-    'configs/convmae_convvit-b.py': CONVMAE.format('convmae'),
-    'configs/pixmim_convmae_convvit-b.py': CONVMAE.format('pixmim-convmae'),
-})
+for name in ('convmae', 'pixmim_convmae'):
+    ALIASES[f'configs/{name}_convvit-b.py'] = CONVMAE.format(
+        name.replace('_', '-'))
 PAIRS += [(CONVMAE.format('pixmim-convmae'), CONVMAE.format('convmae')),
           (CONVMAE_DEMO.format('pixmim-convmae'),
            CONVMAE_DEMO.format('convmae'))]
