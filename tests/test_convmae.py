@@ -226,3 +226,23 @@ def test_stock_paramwise_cfg_spares_every_norm_and_bias():
             expected = 0 if param.ndim == 1 or name == 'neck.mask_token' \
                 else 0.05
             assert decay[id(param)] == expected, name
+
+
+def test_pretrained_init_keeps_every_loaded_weight(tmp_path):
+    source = MODELS.build(dict(type='ConvMAEViT', arch=TINY, img_size=IMG))
+    source.init_weights()
+    with torch.no_grad():
+        for param in source.parameters():
+            param.add_(torch.randn_like(param))
+    path = str(tmp_path / 'encoder.pth')
+    torch.save({'state_dict': source.state_dict()}, path)
+    model = MODELS.build(
+        dict(
+            type='ConvMAEViT',
+            arch=TINY,
+            img_size=IMG,
+            init_cfg=dict(type='Pretrained', checkpoint=path)))
+    model.init_weights()
+    for name, value in source.state_dict().items():
+        torch.testing.assert_close(
+            model.state_dict()[name], value, rtol=0, atol=0, msg=name)

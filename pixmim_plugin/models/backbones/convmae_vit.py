@@ -145,8 +145,12 @@ class ConvMAEViT(BaseBackbone):
 
     def init_weights(self) -> None:
         """The frozen sin-cos position embedding, and the stride-16 patch
-        embedding initialised as a linear layer (as MAE does)."""
+        embedding initialised as a linear layer (as MAE does); with a
+        ``Pretrained`` init the checkpoint's weights are kept as loaded."""
         super().init_weights()
+        if isinstance(self.init_cfg, dict) and \
+                self.init_cfg.get('type') == 'Pretrained':
+            return
         # (w, h): mmpretrain's helper orders positions width-major, the
         # tokens here are (h, w) row-major
         self.pos_embed.data.copy_(

@@ -5,7 +5,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
-from mmengine.model import BaseModule, ModuleList
+from mmengine.model import ModuleList
 from mmpretrain.models.backbones.vit_sam import (TransformerEncoderLayer,
                                                  window_partition,
                                                  window_unpartition)
@@ -118,15 +118,6 @@ class ConvMAEViTDet(ConvMAEViT):
                 window_size=0 if i in global_attn_indexes else window_size,
                 input_size=self.grid) for i in range(depth))
         self._register_load_state_dict_pre_hook(self._prepare_state_dict)
-
-    def init_weights(self) -> None:
-        if isinstance(self.init_cfg, dict) and \
-                self.init_cfg.get('type') == 'Pretrained':
-            # the checkpoint's weights (positions resized on loading), not
-            # a fresh sin-cos grid and a re-initialised patch embedding
-            BaseModule.init_weights(self)
-        else:
-            super().init_weights()
 
     def _prepare_state_dict(self, state_dict: dict, prefix: str, *args,
                             **kwargs) -> None:
