@@ -1,0 +1,115 @@
+"""MAE vs MAE+SRC vs MAE+LF vs PixMIM vs MFM on the demo shapes set.
+
+    python tools/analysis/study.py --seeds 3 --iters 500 --out work_dirs/study
+
+Pre-trains every method for each seed with the same budget (iterations,
+batch, learning rate, schedule), data order and seed through mmengine's
+Runner (the demo configs of configs/demo/ at the study's scale, see
+pixmim_plugin/analysis/study.py), evaluates each with a linear probe on the
+object crops and the band PSNR, and writes OUT/report.md, OUT/study.csv and
+OUT/band_psnr.png. A random-init encoder is the probe's floor. Finished
+runs (OUT/results/*.json) are kept: a second call only adds what is
+missing. Uses the GPU when there is one (the Runner's default device).
+"""
+import argparse
+import sys
+import time
+
+from pixmim_plugin.analysis.study import METHODS, study_scale
+from pixmim_plugin.analysis.study_report import (coverage_for_report,
+                                                 run_study, write_report)
+from pixmim_plugin.analysis.study_runs import FLOOR, load_eval_data, run_one
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--out', default='work_dirs/study')
+    parser.add_argument(
+        '--methods', nargs='+', default=list(METHODS), choices=list(METHODS))
+    parser.add_argument('--seeds', type=int, default=3, help='seeds 0..S-1')
+    parser.add_argument(
+        '--iters',
+        type=int,
+        default=500,
+        help='pre-training iterations (the budget)')
+    parser.add_argument('--batch-size', type=int, default=64)
+    parser.add_argument('--lr', type=float, default=1e-3)
+    parser.add_argument('--img-size', type=int, default=32)
+    parser.add_argument('--patch-size', type=int, default=4)
+    parser.add_argument('--embed-dims', type=int, default=128)
+    parser.add_argument('--depth', type=int, default=4)
+    parser.add_argument('--data-root', default='data/demo/shapes')
+    parser.add_argument('--psnr-images', type=int, default=64)
+    parser.add_argument('--band-width', type=float, default=4)
+    parser.add_argument(
+        '--coverage-ann',
+        default='data/demo/coco/annotations/instances_val2017.json')
+    parser.add_argument('--coverage-samples', type=int, default=10)
+    parser.add_argument(
+        '--jobs',
+        type=int,
+        default=1,
+        help='runs at a time, as subprocesses when > 1')
+    parser.add_argument(
+        '--only',
+        nargs=2,
+        metavar=('METHOD', 'SEED'),
+        help='one run (what --jobs launches)')
+    parser.add_argument('--report-only', action='store_true')
+    args = parser.parse_args()
+    for name in ('seeds', 'iters', 'batch_size', 'jobs', 'psnr_images'):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be >= 1")
+    if args.img_size % args.patch_size:
+        parser.error('--img-size must be a multiple of --patch-size')
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    scale = study_scale(args.img_size, args.patch_size, args.embed_dims,
+                        args.depth)
+    config_kwargs = dict(
+        iters=args.iters, batch_size=args.batch_size, lr=args.lr, scale=scale)
+    start = time.time()
+    if args.only:
+        method, seed = args.only[0], int(args.only[1])
+        if method not in (FLOOR, *METHODS):
+            sys.exit(f'--only: unknown method {method!r}')
+        data = load_eval_data(args.data_root, args.img_size, args.psnr_images)
+        run_one(
+            method,
+            seed,
+            args.out,
+            data,
+            args.band_width,
+            data_root=args.data_root,
+            **config_kwargs)
+        return
+    if not args.report_only:
+        run_study(
+            args.out,
+            args.methods,
+            range(args.seeds),
+            args.jobs,
+            args.data_root,
+            args.band_width,
+            args.psnr_images,
+            command=[sys.executable, *sys.argv],
+            **config_kwargs)
+    coverage = coverage_for_report(args.coverage_ann, args.coverage_samples,
+                                   **config_kwargs)
+    settings = dict(
+        iters=args.iters,
+        batch=args.batch_size,
+        lr=args.lr,
+        image=f'{args.img_size} px',
+        patch=args.patch_size,
+        encoder=f'ViT {args.depth} x {args.embed_dims}',
+        seeds=args.seeds)
+    print(write_report(args.out, args.methods, settings, coverage))
+    print(f'written to {args.out}/report.md ({time.time() - start:.0f} s)')
+
+
+if __name__ == '__main__':
+    main()
