@@ -43,9 +43,11 @@ class PixMIMiTPN(TargetGeneratorMixin, iTPN):
             data_samples (List[DataSample]): Unused by the pixel variant.
 
         Returns:
-            Dict[str, torch.Tensor]: ``dict(loss=...)``.
+            Dict[str, torch.Tensor]: ``dict(loss=...)`` and the target
+            generator's :meth:`target_log_vars`.
         """
         target = self.reconstruction_target(inputs)
         latent, mask, ids_restore = self.backbone(inputs)
         pred = self.neck(latent, ids_restore)
-        return dict(loss=self.head.loss(pred, target, mask))
+        return dict(
+            loss=self.head.loss(pred, target, mask), **self.target_log_vars())

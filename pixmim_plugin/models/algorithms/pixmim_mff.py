@@ -33,6 +33,7 @@ class PixMIMMFF(TargetGeneratorMixin, MFF):
         Returns:
             Dict[str, torch.Tensor]: ``loss`` and, per fused layer ``i``,
             its softmax weight ``weight_i`` (a scalar, logged only).
+            Plus the target generator's :meth:`target_log_vars`.
         """
         target = self.reconstruction_target(inputs)
         latent, mask, ids_restore, weights = self.backbone(inputs)  # (K, )
@@ -42,4 +43,5 @@ class PixMIMMFF(TargetGeneratorMixin, MFF):
             f'weight_{i}': weight
             for i, weight in enumerate(weights)
         })
+        losses.update(self.target_log_vars())
         return losses

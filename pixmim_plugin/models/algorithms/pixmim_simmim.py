@@ -31,7 +31,8 @@ class PixMIMSimMIM(TargetGeneratorMixin, SimMIM):
                 (h, w) of the pipeline's ``SimMIMMaskGenerator``, 1 = masked.
 
         Returns:
-            Dict[str, torch.Tensor]: ``dict(loss=...)``.
+            Dict[str, torch.Tensor]: ``dict(loss=...)`` and the target
+            generator's :meth:`target_log_vars`.
 
         Raises:
             ValueError: If a data sample has no ``mask``.
@@ -44,4 +45,5 @@ class PixMIMSimMIM(TargetGeneratorMixin, SimMIM):
         mask = torch.stack([sample.mask for sample in data_samples])  # N,h,w
         latent = self.backbone(inputs, mask)
         pred = self.neck(latent[0])  # (N, C, H, W)
-        return dict(loss=self.head.loss(pred, target, mask))
+        return dict(
+            loss=self.head.loss(pred, target, mask), **self.target_log_vars())
