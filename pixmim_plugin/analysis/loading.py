@@ -9,6 +9,8 @@ from mmengine.runner import find_latest_checkpoint, load_state_dict
 from mmpretrain.datasets import CustomDataset
 from mmpretrain.registry import DATASETS, MODELS, TRANSFORMS
 
+from pixmim_plugin.transfer.safe_load import load_training_checkpoint
+
 
 def build_trained_model(config: str,
                         checkpoint: str,
@@ -16,9 +18,10 @@ def build_trained_model(config: str,
                         trust: bool = False) -> Tuple[Config, torch.nn.Module]:
     """Build ``config``'s model (with its data preprocessor, as the Runner
     does) and load ``checkpoint``, a file or a work_dir (its latest
-    checkpoint). The file is loaded weights-only unless ``trust`` (a raw
-    training checkpoint needs it: pass it only for files you trust, such as
-    your own run's). Returns ``(cfg, model)`` in eval mode."""
+    checkpoint). The file is loaded weights-only, a raw training
+    checkpoint included (``load_training_checkpoint``); ``trust`` loads it
+    in full (only for trusted files that hold more). Returns ``(cfg,
+    model)`` in eval mode."""
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
@@ -31,7 +34,10 @@ def build_trained_model(config: str,
     if cfg.get('data_preprocessor'):
         cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     model = MODELS.build(cfg.model).eval()
-    state = torch.load(checkpoint, map_location='cpu', weights_only=not trust)
+    if trust:
+        state = torch.load(checkpoint, map_location='cpu', weights_only=False)
+    else:
+        state = load_training_checkpoint(checkpoint)
     load_state_dict(model, state.get('state_dict', state))
     return cfg, model
 

@@ -1,33 +1,40 @@
-"""mmengine's Runner with two fixes for mmengine 0.10 on current torch.
+"""mmengine's Runner with three fixes for mmengine 0.10 on current torch.
 
 Selected by a config with ``runner_type = 'CompatRunner'`` (in another
 library's scope, ``'mmpretrain.CompatRunner'``); mmpretrain's, mmdet's and
-mmseg's ``tools/train.py`` (so ``mim train``) then build it. Each fix checks
-the versions it was written for, mmengine 0.10.0 to 0.10.7 (and torch >= 2.6
-for the first), says once in the run's log what it does, and outside those
-versions declines with one message and leaves mmengine's behaviour as it is.
+mmseg's ``tools/train.py`` and ``tools/test.py`` (so ``mim train`` and ``mim
+test``) then build it. Each fix checks the versions it was written for,
+mmengine 0.10.0 to 0.10.7 (and torch >= 2.6 for the first two), says once
+in the run's log what it does, and outside those versions declines with one
+message and leaves mmengine's behaviour as it is.
 
 * **Auto-resume on torch >= 2.6.** torch 2.6 made ``torch.load`` default to
   ``weights_only=True``; mmengine 0.10.7 passes no ``weights_only``, and its
   own training checkpoints (the message hub's ``HistoryBuffer``, numpy
-  scalars, ``getattr``) are refused. Allow-listing those globals would make
-  weights-only loading unsafe for every file (``getattr`` reaches anything),
-  so only the run's own checkpoint is loaded in full, and only while
-  resuming: a file under the work_dir, or the one named by the work_dir's
-  ``last_checkpoint`` (a ``CheckpointHook`` with ``out_dir``). Every other
-  file (``load_from`` elsewhere, ``init_cfg`` pretrained weights) keeps
-  torch's weights-only default.
+  scalars, ``getattr``) are refused. The run's own checkpoint is loaded in
+  full, and only while resuming: a file under the work_dir, or the one
+  named by the work_dir's ``last_checkpoint`` (a ``CheckpointHook`` with
+  ``out_dir``). Every other file (``load_from`` elsewhere, ``init_cfg``
+  pretrained weights) keeps torch's weights-only default.
+* **Training checkpoints as ``load_from`` on torch >= 2.6** (so ``mim test
+  --checkpoint work_dirs/run/iter_N.pth``). Every checkpoint the runner
+  loads outside that full resume stays weights-only, with
+  :func:`~pixmim_plugin.transfer.safe_load.training_checkpoint_globals`
+  allowed during the load: ``HistoryBuffer``, numeric numpy arrays, scalars
+  and dtypes, and in place of ``getattr`` a function returning only the
+  buffer's four statistics methods.
 * **CPU (gloo) jobs under ``--launcher pytorch``.** mmengine 0.10.7 calls
   ``torch.cuda.set_device`` before ``init_process_group``, which fails when
   no GPU is visible. Then this runner starts the process group itself with
   the configured backend (which must be gloo), and mmengine's
   ``setup_env`` continues as usual.
 """
+import contextlib
 import datetime
 import logging
 import os.path as osp
 import pickle
-from typing import Callable, Dict, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterator, Optional, Sequence, Tuple, Union
 
 import mmengine
 import torch
@@ -40,6 +47,8 @@ from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint_to_model
 from mmengine.utils import digit_version
 from mmpretrain.registry import RUNNERS
+
+from pixmim_plugin.transfer.safe_load import training_checkpoint_globals
 
 MMENGINE_VERSIONS = ('0.10.0', '0.10.7')  # what both fixes were written for
 TORCH_WEIGHTS_ONLY_DEFAULT = '2.6.0'
@@ -66,8 +75,9 @@ def resume_fix_unsupported() -> Optional[str]:
 
 @RUNNERS.register_module()
 class CompatRunner(Runner):
-    """:class:`mmengine.runner.Runner` with opt-in fixes for auto-resume on
-    torch >= 2.6 and for CPU jobs under the pytorch launcher.
+    """:class:`mmengine.runner.Runner` with opt-in fixes for auto-resume
+    and for loading training checkpoints on torch >= 2.6, and for CPU jobs
+    under the pytorch launcher.
 
     Takes :class:`~mmengine.runner.Runner`'s arguments; see the module
     docstring for what each fix does and when it declines.
@@ -76,6 +86,7 @@ class CompatRunner(Runner):
     def __init__(self, *args, **kwargs) -> None:
         self._launcher_note: Optional[str] = None
         self._resume_noted = False
+        self._load_noted = False
         # (file being resumed, whether it is the run's own) while resuming
         self._resuming: Optional[Tuple[str, bool]] = None
         super().__init__(*args, **kwargs)
@@ -167,6 +178,33 @@ class CompatRunner(Runner):
             named = f.read().strip()
         return osp.realpath(osp.expanduser(named)) == path
 
+    @contextlib.contextmanager
+    def _training_checkpoint_globals(self) -> Iterator[None]:
+        """Allow a training checkpoint's globals in weights-only loading
+        while the context is open, where the versions match."""
+        reason = resume_fix_unsupported()
+        if not self._load_noted:
+            if reason is None:
+                self.logger.info(
+                    'CompatRunner: checkpoints other than the run\'s own '
+                    'being resumed (load_from, mim test --checkpoint) load '
+                    'weights-only with the globals of mmengine '
+                    f'{mmengine.__version__}\'s training checkpoints '
+                    'allowed: HistoryBuffer, numeric numpy arrays, scalars '
+                    'and dtypes, and getattr for HistoryBuffer\'s '
+                    'statistics methods only.')
+            else:
+                self.logger.warning(
+                    'CompatRunner: the training-checkpoint allowlist is off '
+                    f'({reason}); checkpoints load as mmengine\'s Runner '
+                    'loads them.')
+            self._load_noted = True
+        if reason is not None:
+            yield
+            return
+        with torch.serialization.safe_globals(training_checkpoint_globals()):
+            yield
+
     def load_checkpoint(
         self,
         filename: str,
@@ -174,8 +212,9 @@ class CompatRunner(Runner):
         strict: bool = False,
         revise_keys: Sequence[Tuple[str, str]] = ((r'^module.', ''), )
     ) -> dict:
-        """mmengine's ``load_checkpoint``; while resuming the run's own
-        checkpoint, with ``torch.load(weights_only=False)``.
+        """mmengine's ``load_checkpoint``: while resuming the run's own
+        checkpoint, with ``torch.load(weights_only=False)``; otherwise
+        weights-only with a training checkpoint's globals allowed.
 
         Args:
             filename (str): The checkpoint; other arguments are
@@ -187,8 +226,9 @@ class CompatRunner(Runner):
         resuming, own = self._resuming or (None, False)
         if filename != resuming or not own:
             try:
-                return super().load_checkpoint(filename, map_location, strict,
-                                               revise_keys)
+                with self._training_checkpoint_globals():
+                    return super().load_checkpoint(filename, map_location,
+                                                   strict, revise_keys)
             except pickle.UnpicklingError as error:
                 if filename != resuming:
                     raise

@@ -59,7 +59,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--trust',
         action='store_true',
-        help='load raw training checkpoints in full')
+        help='load checkpoints in full (mmengine training checkpoints '
+        'load weights-only without it)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     args = parser.parse_args()
     if len(args.models) % 2:

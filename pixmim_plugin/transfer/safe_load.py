@@ -1,0 +1,98 @@
+"""Weights-only loading of mmengine training checkpoints.
+
+mmengine's runner saves, besides tensors, its message hub: ``HistoryBuffer``
+objects holding numpy arrays, numpy scalars, and the buffer's statistics
+methods, which a protocol-2 pickle writes as ``getattr(HistoryBuffer,
+'mean')``. torch's weights-only unpickler refuses those globals. The
+allowlist here admits exactly them, with ``getattr`` replaced by a function
+that only returns those four methods of ``HistoryBuffer``: an arbitrary
+callable in the file is still refused. Plain torch: mmengine is imported
+only when the allowlist is built, and without it only the numpy entries are
+allowed.
+"""
+import pickle
+from typing import Any, Callable, List, Tuple, Union
+
+import numpy as np
+import torch
+
+# what mmengine 0.10 registers by default (HistoryBuffer._statistics_methods)
+HISTORY_BUFFER_STATISTICS = ('min', 'max', 'current', 'mean')
+# dtypes of the message hub's arrays and scalars: numbers, never objects
+NUMERIC_DTYPES = ('?', 'i1', 'i2', 'i4', 'i8', 'u1', 'u2', 'u4', 'u8', 'f2',
+                  'f4', 'f8')
+
+SafeGlobal = Union[Callable, Tuple[Callable, str]]
+
+
+def history_buffer_statistic(owner: type, name: str) -> Callable:
+    """``getattr`` as a training checkpoint uses it: ``owner`` must be
+    mmengine's ``HistoryBuffer`` and ``name`` one of
+    :data:`HISTORY_BUFFER_STATISTICS`.
+
+    Args:
+        owner (type): The class the pickle names.
+        name (str): The attribute.
+
+    Returns:
+        Callable: The unbound statistics method.
+    """
+    from mmengine.logging import HistoryBuffer
+    if owner is not HistoryBuffer or name not in HISTORY_BUFFER_STATISTICS:
+        raise pickle.UnpicklingError(
+            f'getattr({owner!r}, {name!r}) refused: weights-only loading of '
+            f'a training checkpoint allows only HistoryBuffer\'s '
+            f'{", ".join(HISTORY_BUFFER_STATISTICS)}')
+    return getattr(owner, name)
+
+
+def _numpy_globals() -> List[SafeGlobal]:
+    allowed: List[SafeGlobal] = [(np.ndarray, 'numpy.ndarray'),
+                                 (np.dtype, 'numpy.dtype')]
+    # numpy 2 pickles as numpy._core, numpy 1 as numpy.core
+    multiarray = getattr(np, '_core', None) or np.core
+    for name in ('_reconstruct', 'scalar'):
+        function = getattr(multiarray.multiarray, name)
+        allowed += [(function, f'numpy.{package}.multiarray.{name}')
+                    for package in ('core', '_core')]
+    # numpy >= 1.25: each dtype has its own class, which unpickling builds
+    allowed += list({type(np.dtype(code)) for code in NUMERIC_DTYPES})
+    return allowed
+
+
+def training_checkpoint_globals() -> List[SafeGlobal]:
+    """The globals an mmengine training checkpoint needs beyond torch's
+    weights-only defaults, for :func:`torch.serialization.safe_globals`.
+
+    Returns:
+        list: Callables and ``(callable, pickled name)`` pairs.
+    """
+    allowed = _numpy_globals()
+    try:
+        from mmengine.logging import HistoryBuffer
+    except ImportError:
+        return allowed
+    return allowed + [
+        HistoryBuffer, (history_buffer_statistic, 'builtins.getattr')
+    ]
+
+
+def load_training_checkpoint(filename: str, map_location: Any = 'cpu') -> dict:
+    """``torch.load(weights_only=True)`` with
+    :func:`training_checkpoint_globals` allowed during this load only
+    (from torch 2.5, which has ``safe_globals``; before, plain
+    weights-only).
+
+    Args:
+        filename (str): The checkpoint.
+        map_location: As :func:`torch.load`'s.
+
+    Returns:
+        dict: The checkpoint.
+    """
+    if not hasattr(torch.serialization, 'safe_globals'):  # torch < 2.5
+        return torch.load(
+            filename, map_location=map_location, weights_only=True)
+    with torch.serialization.safe_globals(training_checkpoint_globals()):
+        return torch.load(
+            filename, map_location=map_location, weights_only=True)
