@@ -1,5 +1,8 @@
 """``make study``: its configs, its probe, and a tiny end-to-end run."""
 import csv
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -10,7 +13,7 @@ import pixmim_plugin  # noqa: F401
 from pixmim_plugin.analysis.linear_probe import linear_probe
 from pixmim_plugin.analysis.study import METHODS, study_config, study_scale
 from pixmim_plugin.analysis.study_report import run_study, write_report
-from pixmim_plugin.analysis.study_runs import study_coverage
+from pixmim_plugin.analysis.study_runs import run_logged, study_coverage
 from pixmim_plugin.datasets.demo_shapes import (write_coco,
                                                 write_imagenet_layout)
 
@@ -98,3 +101,51 @@ def test_tiny_study_end_to_end(tmp_path):
     assert np.isfinite([float(r['psnr_band0']) for r in rows]).all()
     assert (tmp_path / 'study' / 'band_psnr.png').stat().st_size > 0
     assert (tmp_path / 'study' / 'report.md').read_text() == text
+
+
+def test_failed_run_is_reported_not_raised(tmp_path, capfd):
+    log = tmp_path / 'logs' / 'run.log'
+    result, error = run_logged(
+        dict(
+            method='BEiT',
+            seed=0,
+            out_dir=str(tmp_path),
+            band_width=4,
+            log=str(log)))
+    assert result == dict(method='BEiT', seed=0)
+    assert 'method must be one of' in error
+    assert 'method must be one of' in log.read_text()
+    # the console is the console again
+    print('after the run')
+    assert 'after the run' in capfd.readouterr().out
+
+
+def test_study_tool_in_two_worker_processes(tmp_path):
+    data = tmp_path / 'shapes'
+    for split in ('train', 'val'):
+        write_imagenet_layout(str(data), split, per_class=1)
+    write_coco(str(tmp_path / 'coco'), 'val', 1)
+    out = tmp_path / 'study'
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    args = [
+        '--out', out, '--methods', 'MAE', 'MFM', '--seeds', '1', '--iters',
+        '2', '--batch-size', '4', '--img-size', '16', '--embed-dims', '32',
+        '--depth', '1', '--data-root', data, '--psnr-images', '4',
+        '--coverage-ann', tmp_path / 'coco/annotations/instances_val.json',
+        '--coverage-samples', '2', '--jobs', '2'
+    ]
+    proc = subprocess.run(
+        [sys.executable, 'tools/analysis/study.py', *map(str, args)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=root))
+    assert proc.returncode == 0, proc.stderr
+    assert '3 runs, 2 at a time' in proc.stdout
+    assert '3/3' in proc.stdout  # the progress bar
+    assert 'failed' not in proc.stdout
+    assert sorted(os.listdir(out / 'logs')) == [
+        'MAE_seed0.log', 'MFM_seed0.log', 'random_init_seed0.log'
+    ]
+    assert 'Iter(train) [2/2]' in (out / 'logs' / 'MAE_seed0.log').read_text()
+    assert '| MFM |' in (out / 'report.md').read_text()

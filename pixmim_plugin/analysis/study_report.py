@@ -1,21 +1,26 @@
 """``make study``'s driver and report: every (method, seed) run, in this
 process or in parallel subprocesses, then ``report.md``, ``study.csv`` and
 the band-PSNR plot from whatever results the output folder holds."""
+import contextlib
+import multiprocessing as mp
 import os
 import os.path as osp
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from typing import Optional, Sequence
 
 import numpy as np
+from mmengine.utils import ProgressBar
 
 from pixmim_plugin.analysis.coverage_report import write_csv
 from pixmim_plugin.analysis.frequency_psnr import save_band_psnr
 from pixmim_plugin.analysis.study import METHODS
-from pixmim_plugin.analysis.study_runs import (FLOOR, load_eval_data,
-                                               load_results, run_one,
+from pixmim_plugin.analysis.study_runs import (FLOOR, init_worker,
+                                               load_results, run_logged,
                                                study_coverage, summarise)
+
+# relative cost of a run, longest first so that parallel workers end
+# together (MFM's encoder sees every patch, MAE's a quarter)
+_COST = {'MFM': 2, FLOOR: 0}
 
 
 def run_study(out_dir: str,
@@ -25,64 +30,71 @@ def run_study(out_dir: str,
               data_root: str = 'data/demo/shapes',
               band_width: float = 4,
               psnr_images: int = 64,
-              command: Optional[Sequence[str]] = None,
               **config_kwargs) -> None:
-    """Run what ``out_dir/results`` lacks, seed by seed, each method and the
-    random-init floor; then :func:`write_report`.
+    """Run what ``out_dir/results`` lacks: each method and the random-init
+    floor for each seed, with a progress bar; each run's console output
+    goes to ``out_dir/logs``.
 
     Args:
-        out_dir (str): Output folder (``runs/``, ``results/``, report).
+        out_dir (str): Output folder (``runs/``, ``results/``, ``logs/``).
         methods (Sequence[str]): Keys of :data:`METHODS`.
         seeds (Sequence[int]): One run per method and seed.
-        jobs (int): 1 runs in this process; more run ``command`` plus
-            ``--only METHOD SEED`` in that many subprocesses at a time.
+        jobs (int): Runs at a time. 1 runs them in this process; more
+            start that many worker processes, each with its share of the
+            CPU cores as torch threads.
         data_root (str): The demo shapes set (ImageNet layout with
             ``meta/<split>_objects.json``).
         band_width (float): Band width of the band PSNR, in bins.
         psnr_images (int): Validation images for the band PSNR.
-        command (Sequence[str], optional): The study tool's command line,
-            for ``jobs > 1``.
         **config_kwargs: :func:`~pixmim_plugin.analysis.study.study_config`
             arguments (``iters``, ``batch_size``, ``lr``, ``scale``, ...).
     """
     done = {(r['method'], r['seed']) for r in load_results(out_dir)}
     todo = [(m, s) for s in seeds for m in (FLOOR, *methods)
             if (m, s) not in done]
-    if jobs > 1 and todo:
-
-        def launch(run):
-            log = osp.join(out_dir, 'logs',
-                           f'{run[0].replace(" ", "_")}_{run[1]}.log')
-            os.makedirs(osp.dirname(log), exist_ok=True)
-            with open(log, 'w') as f:
-                return subprocess.call(
-                    [*command, '--only', run[0],
-                     str(run[1])],
-                    stdout=f,
-                    stderr=subprocess.STDOUT)
-
-        with ThreadPoolExecutor(jobs) as pool:
-            codes = list(pool.map(launch, todo))
-        if any(codes):
-            print(f'{sum(map(bool, codes))} runs failed: see '
-                  f'{osp.join(out_dir, "logs")}')
-    elif todo:
-        scale = config_kwargs.get('scale') or {}
-        data = load_eval_data(data_root, scale.get('img_size', 32),
-                              psnr_images)
-        for k, (method, seed) in enumerate(todo):
-            print(f'[{k + 1}/{len(todo)}] {method}, seed {seed}', flush=True)
-            r = run_one(
-                method,
-                seed,
-                out_dir,
-                data,
-                band_width,
-                data_root=data_root,
-                **config_kwargs)
-            print(
-                f"    probe {r['probe']:.2f}%, {r['train_s']:.0f} s",
-                flush=True)
+    if not todo:
+        return
+    todo.sort(key=lambda run: -_COST.get(run[0], 1))
+    tasks = [
+        dict(
+            method=method,
+            seed=seed,
+            out_dir=out_dir,
+            band_width=band_width,
+            data_root=data_root,
+            log=osp.join(out_dir, 'logs',
+                         f'{method.replace(" ", "_")}_seed{seed}.log'),
+            **config_kwargs) for method, seed in todo
+    ]
+    jobs = min(jobs, len(tasks))
+    threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0
+    img_size = (config_kwargs.get('scale') or {}).get('img_size', 32)
+    init = (threads, data_root, img_size, psnr_images)
+    print(f'{len(tasks)} runs, {jobs} at a time; logs in '
+          f'{osp.join(out_dir, "logs")}')
+    bar = ProgressBar(len(tasks))
+    failed = []
+    with contextlib.ExitStack() as stack:
+        if jobs == 1:
+            init_worker(*init)
+            finished = map(run_logged, tasks)
+        else:
+            pool = stack.enter_context(
+                mp.get_context('spawn').Pool(jobs, init_worker, init))
+            finished = pool.imap_unordered(run_logged, tasks)
+        for result, error in finished:
+            run = f"{result['method']}, seed {result['seed']}"
+            if error:
+                failed.append(run)
+                bar.file.write(f'\n{run}: failed\n')
+            else:
+                bar.file.write(f"\n{run}: probe {result['probe']:.2f}%, "
+                               f"pre-training {result['train_s']:.0f} s\n")
+            bar.update()
+    bar.file.write('\n')
+    if failed:
+        print(f'{len(failed)} runs failed ({"; ".join(failed)}): see their '
+              f'logs in {osp.join(out_dir, "logs")}')
 
 
 def write_report(out_dir: str,

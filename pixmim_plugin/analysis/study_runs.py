@@ -1,11 +1,14 @@
 """The runs of ``make study`` and their evaluation; see
 :mod:`pixmim_plugin.analysis.study` for the configs and
 :mod:`pixmim_plugin.analysis.study_report` for the report."""
+import contextlib
 import json
 import os
 import os.path as osp
+import sys
 import time
-from typing import Dict, Sequence
+import traceback
+from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -80,6 +83,61 @@ def run_one(method: str, seed: int, out_dir: str, data: Dict[str,
               'w') as f:
         json.dump(result, f)
     return result
+
+
+# the evaluation data of this process (a study worker), set by init_worker
+_EVAL_DATA: Dict[str, torch.Tensor] = {}
+
+
+def init_worker(threads: int, data_root: str, img_size: int,
+                psnr_images: int) -> None:
+    """Prepare a process for :func:`run_logged`: its torch threads (0 keeps
+    torch's default) and the evaluation data, loaded once per process."""
+    if threads:
+        torch.set_num_threads(threads)
+    _EVAL_DATA.update(load_eval_data(data_root, img_size, psnr_images))
+
+
+@contextlib.contextmanager
+def _output_to(path: str):
+    """Send this process's stdout and stderr (file descriptors, so that
+    mmengine's log handlers follow) to ``path``."""
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with open(path, 'w') as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+def run_logged(task: dict) -> Tuple[dict, Optional[str]]:
+    """:func:`run_one` of ``task`` (its arguments but ``data``, plus
+    ``log``: where the run's console output goes) with the data of
+    :func:`init_worker`.
+
+    Returns:
+        tuple: The result (or just ``method`` and ``seed`` when the run
+        failed) and the error's traceback or None.
+    """
+    task = dict(task)
+    log = task.pop('log')
+    with _output_to(log):
+        try:
+            return run_one(data=_EVAL_DATA, **task), None
+        except Exception:  # reported by the driver, the other runs go on
+            error = traceback.format_exc()
+            os.write(2, error.encode())
+    return dict(method=task['method'], seed=task['seed']), error
 
 
 def load_results(out_dir: str) -> list:

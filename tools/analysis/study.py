@@ -1,6 +1,6 @@
 """MAE vs MAE+SRC vs MAE+LF vs PixMIM vs MFM on the demo shapes set.
 
-    python tools/analysis/study.py --seeds 3 --iters 500 --out work_dirs/study
+    python tools/analysis/study.py --seeds 3 --iters 400 --out work_dirs/study
 
 Pre-trains every method for each seed with the same budget (iterations,
 batch, learning rate, schedule), data order and seed through mmengine's
@@ -9,16 +9,19 @@ pixmim_plugin/analysis/study.py), evaluates each with a linear probe on the
 object crops and the band PSNR, and writes OUT/report.md, OUT/study.csv and
 OUT/band_psnr.png. A random-init encoder is the probe's floor. Finished
 runs (OUT/results/*.json) are kept: a second call only adds what is
-missing. Uses the GPU when there is one (the Runner's default device).
+missing. Runs one pre-training at a time on a GPU (the Runner's default
+device), else one per CPU core in worker processes (--jobs); a progress
+bar counts the runs, each run's log is OUT/logs/METHOD_seedS.log.
 """
 import argparse
-import sys
+import os
 import time
+
+import torch
 
 from pixmim_plugin.analysis.study import METHODS, study_scale
 from pixmim_plugin.analysis.study_report import (coverage_for_report,
                                                  run_study, write_report)
-from pixmim_plugin.analysis.study_runs import FLOOR, load_eval_data, run_one
 
 
 def parse_args() -> argparse.Namespace:
@@ -30,7 +33,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--iters',
         type=int,
-        default=500,
+        default=400,
         help='pre-training iterations (the budget)')
     parser.add_argument('--batch-size', type=int, default=64)
     parser.add_argument('--lr', type=float, default=1e-3)
@@ -48,15 +51,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--jobs',
         type=int,
-        default=1,
-        help='runs at a time, as subprocesses when > 1')
-    parser.add_argument(
-        '--only',
-        nargs=2,
-        metavar=('METHOD', 'SEED'),
-        help='one run (what --jobs launches)')
+        help='runs at a time (default: 1 with a GPU, else one per CPU core)')
     parser.add_argument('--report-only', action='store_true')
     args = parser.parse_args()
+    if args.jobs is None:
+        args.jobs = 1 if torch.cuda.is_available() else os.cpu_count() or 1
     for name in ('seeds', 'iters', 'batch_size', 'jobs', 'psnr_images'):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1")
@@ -72,31 +71,10 @@ def main() -> None:
     config_kwargs = dict(
         iters=args.iters, batch_size=args.batch_size, lr=args.lr, scale=scale)
     start = time.time()
-    if args.only:
-        method, seed = args.only[0], int(args.only[1])
-        if method not in (FLOOR, *METHODS):
-            sys.exit(f'--only: unknown method {method!r}')
-        data = load_eval_data(args.data_root, args.img_size, args.psnr_images)
-        run_one(
-            method,
-            seed,
-            args.out,
-            data,
-            args.band_width,
-            data_root=args.data_root,
-            **config_kwargs)
-        return
     if not args.report_only:
-        run_study(
-            args.out,
-            args.methods,
-            range(args.seeds),
-            args.jobs,
-            args.data_root,
-            args.band_width,
-            args.psnr_images,
-            command=[sys.executable, *sys.argv],
-            **config_kwargs)
+        run_study(args.out, args.methods, range(args.seeds), args.jobs,
+                  args.data_root, args.band_width, args.psnr_images,
+                  **config_kwargs)
     coverage = coverage_for_report(args.coverage_ann, args.coverage_samples,
                                    **config_kwargs)
     settings = dict(
