@@ -5,9 +5,9 @@
 
 MAE / PixMIM: original, masked input, target, reconstruction. MFM: original,
 corrupted input, prediction and their log-amplitude spectra, for low-pass
-and high-pass corruptions. A raw training checkpoint holds the runner's
-state besides the weights and is loaded only with --trust (use it for your
-own runs); converted or weights-only files load without it.
+and high-pass corruptions. Checkpoints load weights-only, mmengine training
+checkpoints included (their runner state through a narrow allowlist);
+--trust unpickles in full, only for your own files that hold more.
 """
 import argparse
 
@@ -35,7 +35,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--trust',
         action='store_true',
-        help='load a raw training checkpoint in full')
+        help='load checkpoints in full (mmengine training checkpoints '
+        'load weights-only without it)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args()
 

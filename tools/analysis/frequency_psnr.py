@@ -3,7 +3,7 @@
     python tools/analysis/frequency_psnr.py \
         CONFIG CHECKPOINT [CONFIG CHECKPOINT ...] \
         --data-root data/demo/shapes --folder val --num-images 64 \
-        --band-width 8 --out work_dirs/frequency_psnr --trust
+        --band-width 8 --out work_dirs/frequency_psnr
 
 Writes DIR/band_psnr.csv (model, band, lo, hi, mean PSNR, std over the
 images, images), DIR/band_psnr.png (a curve per model) and, for several
