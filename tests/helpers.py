@@ -24,35 +24,59 @@ def low_pass_reference(x: np.ndarray,
     return out.real
 
 
+def mae_family_cfg(algorithm: str,
+                   backbone: dict,
+                   num_patches: int,
+                   patch_size: int,
+                   embed_dim: int,
+                   decoder_embed_dim: int = 16,
+                   decoder_num_heads: int = 2,
+                   neck_type: str = 'MAEPretrainDecoder',
+                   target_generator: Optional[dict] = None,
+                   **extra) -> dict:
+    """An MAE-family algorithm around ``backbone``: a one-block decoder and
+    MAE's normalised-pixel L2 head (``extra``: more algorithm keys)."""
+    cfg = dict(
+        type=algorithm,
+        backbone=backbone,
+        neck=dict(
+            type=neck_type,
+            num_patches=num_patches,
+            patch_size=patch_size,
+            embed_dim=embed_dim,
+            decoder_embed_dim=decoder_embed_dim,
+            decoder_depth=1,
+            decoder_num_heads=decoder_num_heads),
+        head=dict(
+            type='MAEPretrainHead',
+            norm_pix=True,
+            patch_size=patch_size,
+            loss=dict(type='PixelReconstructionLoss', criterion='L2')),
+        **extra)
+    if target_generator is not None:
+        cfg['target_generator'] = target_generator
+    return cfg
+
+
 def tiny_mae_cfg(algorithm: str = 'PixMIM',
                  img_size: int = 32,
                  patch_size: int = 8,
                  target_generator: dict = None) -> dict:
     """A DeiT-tiny MAE / PixMIM with a one-block decoder: CPU-sized."""
-    cfg = dict(
-        type=algorithm,
-        backbone=dict(
+    return mae_family_cfg(
+        algorithm,
+        dict(
             type='MAEViT',
             arch='deit-tiny',
             img_size=img_size,
             patch_size=patch_size,
             mask_ratio=0.75),
-        neck=dict(
-            type='MAEPretrainDecoder',
-            num_patches=(img_size // patch_size)**2,
-            patch_size=patch_size,
-            embed_dim=192,
-            decoder_embed_dim=64,
-            decoder_depth=1,
-            decoder_num_heads=4),
-        head=dict(
-            type='MAEPretrainHead',
-            norm_pix=True,
-            patch_size=patch_size,
-            loss=dict(type='PixelReconstructionLoss', criterion='L2')))
-    if target_generator is not None:
-        cfg['target_generator'] = target_generator
-    return cfg
+        num_patches=(img_size // patch_size)**2,
+        patch_size=patch_size,
+        embed_dim=192,
+        decoder_embed_dim=64,
+        decoder_num_heads=4,
+        target_generator=target_generator)
 
 
 def tiny_mfm_cfg(img_size: tuple = (12, 13),

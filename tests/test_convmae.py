@@ -4,7 +4,7 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from helpers import low_pass_reference
+from helpers import low_pass_reference, mae_family_cfg
 from mmpretrain.registry import MODELS
 from test_train import DEMO, data_root, load_trusted, mim_train  # noqa: F401
 
@@ -30,26 +30,19 @@ def seeded():
 
 
 def tiny_model(algorithm='PixMIM', target_generator=None, mask_ratio=0.75):
-    cfg = dict(
-        type=algorithm,
-        backbone=dict(
-            type='ConvMAEViT', arch=TINY, img_size=IMG, mask_ratio=mask_ratio),
-        neck=dict(
-            type='ConvMAEPretrainDecoder',
+    model = MODELS.build(
+        mae_family_cfg(
+            algorithm,
+            dict(
+                type='ConvMAEViT',
+                arch=TINY,
+                img_size=IMG,
+                mask_ratio=mask_ratio),
             num_patches=(IMG // 16)**2,
             patch_size=16,
             embed_dim=32,
-            decoder_embed_dim=16,
-            decoder_depth=1,
-            decoder_num_heads=2),
-        head=dict(
-            type='MAEPretrainHead',
-            norm_pix=True,
-            patch_size=16,
-            loss=dict(type='PixelReconstructionLoss', criterion='L2')))
-    if target_generator:
-        cfg['target_generator'] = target_generator
-    model = MODELS.build(cfg)
+            neck_type='ConvMAEPretrainDecoder',
+            target_generator=target_generator))
     model.init_weights()
     return model.eval()
 

@@ -6,6 +6,7 @@ import os.path as osp
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import mae_family_cfg
 from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
 
@@ -46,22 +47,13 @@ def pretrained() -> torch.nn.Module:
 
 def build_pretraining_model() -> torch.nn.Module:
     return MODELS.build(
-        dict(
-            type='MAE',
-            backbone=dict(type='ConvMAEViT', arch=TINY, img_size=IMG),
-            neck=dict(
-                type='ConvMAEPretrainDecoder',
-                num_patches=(IMG // 16)**2,
-                patch_size=16,
-                embed_dim=32,
-                decoder_embed_dim=16,
-                decoder_depth=1,
-                decoder_num_heads=2),
-            head=dict(
-                type='MAEPretrainHead',
-                norm_pix=True,
-                patch_size=16,
-                loss=dict(type='PixelReconstructionLoss', criterion='L2'))))
+        mae_family_cfg(
+            'MAE',
+            dict(type='ConvMAEViT', arch=TINY, img_size=IMG),
+            num_patches=(IMG // 16)**2,
+            patch_size=16,
+            embed_dim=32,
+            neck_type='ConvMAEPretrainDecoder'))
 
 
 def backbone(**kwargs) -> torch.nn.Module:

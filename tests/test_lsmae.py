@@ -5,7 +5,7 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from helpers import low_pass_reference
+from helpers import low_pass_reference, mae_family_cfg
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpretrain.models import MAEViT
@@ -28,29 +28,18 @@ TINY = dict(
 def lsmae(algorithm='MAE', img_size=32, patch_size=4, unit=2, **extra):
     """A one-block LSMAE / PixMIM-LSMAE with a one-block decoder."""
     init_default_scope('mmpretrain')
-    side = img_size // patch_size
     return MODELS.build(
-        dict(
-            type=algorithm,
-            backbone=dict(
+        mae_family_cfg(
+            algorithm,
+            dict(
                 type='LSMAEViT',
                 img_size=img_size,
                 patch_size=patch_size,
                 mask_unit=unit,
                 **TINY),
-            neck=dict(
-                type='MAEPretrainDecoder',
-                num_patches=side * side,
-                patch_size=patch_size,
-                embed_dim=32,
-                decoder_embed_dim=16,
-                decoder_depth=1,
-                decoder_num_heads=2),
-            head=dict(
-                type='MAEPretrainHead',
-                norm_pix=True,
-                patch_size=patch_size,
-                loss=dict(type='PixelReconstructionLoss', criterion='L2')),
+            num_patches=(img_size // patch_size)**2,
+            patch_size=patch_size,
+            embed_dim=32,
             **extra))
 
 
@@ -186,22 +175,12 @@ def test_448_checkpoint_loads_into_the_224_classifier(tmp_path):
     float64 resize)."""
     init_default_scope('mmpretrain')
     pretrain = MODELS.build(
-        dict(
-            type='MAE',
-            backbone=dict(
-                type='LSMAEViT', arch='deit-tiny', img_size=448, mask_unit=2),
-            neck=dict(
-                type='MAEPretrainDecoder',
-                num_patches=28 * 28,
-                embed_dim=192,
-                decoder_embed_dim=16,
-                decoder_depth=1,
-                decoder_num_heads=2),
-            head=dict(
-                type='MAEPretrainHead',
-                norm_pix=True,
-                patch_size=16,
-                loss=dict(type='PixelReconstructionLoss', criterion='L2'))))
+        mae_family_cfg(
+            'MAE',
+            dict(type='LSMAEViT', arch='deit-tiny', img_size=448, mask_unit=2),
+            num_patches=28 * 28,
+            patch_size=16,
+            embed_dim=192))
     with torch.no_grad():  # random values everywhere, the embedding too
         for param in pretrain.parameters():
             param.normal_()
