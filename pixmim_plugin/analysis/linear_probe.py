@@ -8,9 +8,9 @@ from typing import Tuple
 import numpy as np
 import torch
 import torch.nn.functional as F
-from mmengine.dataset import Compose
-from mmengine.registry import init_default_scope
 from mmpretrain.models import MAEViT
+
+from pixmim_plugin.analysis.loading import load_images
 
 
 def load_split(data_root: str, split: str,
@@ -22,27 +22,15 @@ def load_split(data_root: str, split: str,
         tuple: float images (N, 3, size, size) in 0-255 RGB and int64 labels
         (N,).
     """
-    init_default_scope('mmpretrain')
-    pipeline = Compose([
-        dict(type='LoadImageFromFile'),
-        dict(
-            type='ResizeEdge',
-            scale=size,
-            edge='short',
-            backend='pillow',
-            interpolation='bicubic'),
-        dict(type='CenterCrop', crop_size=size),
-    ])
     with open(osp.join(data_root, 'meta', f'{split}.txt')) as f:
         lines = [line.split() for line in f if line.strip()]
-    images = [
-        pipeline(dict(img_path=osp.join(data_root, split, file)))['img']
-        for file, _ in lines
-    ]
-    # LoadImageFromFile decodes BGR; (N, H, W, 3) BGR -> (N, 3, H, W) RGB
-    array = np.stack(images)[..., ::-1].transpose(0, 3, 1, 2)
+    images = load_images(
+        [osp.join(data_root, split, file) for file, _ in lines],
+        size,
+        backend='pillow',
+        interpolation='bicubic')
     labels = torch.tensor([int(label) for _, label in lines])
-    return torch.from_numpy(array.astype(np.float32)), labels
+    return images.flip(1).float(), labels  # BGR -> RGB
 
 
 def load_object_crops(

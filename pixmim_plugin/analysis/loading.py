@@ -68,14 +68,15 @@ def image_files(data_root: str,
     return files[:num]
 
 
-def load_images(files: Sequence[str], size: int) -> torch.Tensor:
-    """Shorter edge to ``size`` (bilinear), centre crop: uint8 images
+def load_images(files: Sequence[str], size: int, **resize) -> torch.Tensor:
+    """Shorter edge to ``size`` (bilinear unless ``resize`` gives
+    ``ResizeEdge`` other arguments), centre crop: uint8 images
     (N, C, size, size) as the data pipeline yields them (BGR)."""
     # built from mmpretrain's registry: works whatever the default scope
     pipeline = Compose([
         TRANSFORMS.build(step) for step in (
             dict(type='LoadImageFromFile'),
-            dict(type='ResizeEdge', scale=size, edge='short'),
+            dict(type='ResizeEdge', scale=size, edge='short', **resize),
             dict(type='CenterCrop', crop_size=size),
             dict(type='PackInputs'),
         )
