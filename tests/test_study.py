@@ -101,6 +101,18 @@ def test_tiny_study_end_to_end(tmp_path):
     assert np.isfinite([float(r['psnr_band0']) for r in rows]).all()
     assert (tmp_path / 'study' / 'band_psnr.png').stat().st_size > 0
     assert (tmp_path / 'study' / 'report.md').read_text() == text
+    # another budget is not mixed into these results
+    with pytest.raises(ValueError, match='iters differ'):
+        run_study(
+            out,
+            methods,
+            seeds=[1],
+            data_root=str(data),
+            psnr_images=4,
+            **dict(TINY, iters=3))
+    with pytest.raises(ValueError, match='jobs'):
+        run_study(
+            out, methods, jobs=0, data_root=str(data), psnr_images=4, **TINY)
 
 
 def test_failed_run_is_reported_not_raised(tmp_path, capfd):

@@ -2,6 +2,7 @@
 process or in parallel subprocesses, then ``report.md``, ``study.csv`` and
 the band-PSNR plot from whatever results the output folder holds."""
 import contextlib
+import json
 import multiprocessing as mp
 import os
 import os.path as osp
@@ -23,6 +24,27 @@ from pixmim_plugin.analysis.study_runs import (FLOOR, init_worker,
 _COST = {'MFM': 2, FLOOR: 0}
 
 
+def _check_settings(out_dir: str, settings: dict) -> None:
+    """Record the study's settings in ``out_dir/settings.json``, or refuse
+    to add runs of other settings to the results already there."""
+    path = osp.join(out_dir, 'settings.json')
+    settings = json.loads(json.dumps(settings))  # tuples -> lists
+    if osp.exists(path):
+        with open(path) as f:
+            kept = json.load(f)
+        if kept != settings:
+            changed = sorted(k for k in {*kept, *settings}
+                             if kept.get(k) != settings.get(k))
+            raise ValueError(
+                f'{out_dir} holds a study with other settings '
+                f'({", ".join(changed)} differ): choose another output '
+                f'folder or remove it')
+        return
+    os.makedirs(out_dir, exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(settings, f, indent=1)
+
+
 def run_study(out_dir: str,
               methods: Sequence[str] = tuple(METHODS),
               seeds: Sequence[int] = (0, 1, 2),
@@ -33,7 +55,9 @@ def run_study(out_dir: str,
               **config_kwargs) -> None:
     """Run what ``out_dir/results`` lacks: each method and the random-init
     floor for each seed, with a progress bar; each run's console output
-    goes to ``out_dir/logs``.
+    goes to ``out_dir/logs``. The settings are kept in
+    ``out_dir/settings.json``; a call with other settings on the same
+    folder raises ``ValueError`` rather than mix the two.
 
     Args:
         out_dir (str): Output folder (``runs/``, ``results/``, ``logs/``).
@@ -49,6 +73,15 @@ def run_study(out_dir: str,
         **config_kwargs: :func:`~pixmim_plugin.analysis.study.study_config`
             arguments (``iters``, ``batch_size``, ``lr``, ``scale``, ...).
     """
+    if jobs < 1:
+        raise ValueError(f'jobs must be >= 1, got {jobs}')
+    _check_settings(
+        out_dir,
+        dict(
+            data_root=data_root,
+            band_width=band_width,
+            psnr_images=psnr_images,
+            **config_kwargs))
     done = {(r['method'], r['seed']) for r in load_results(out_dir)}
     todo = [(m, s) for s in seeds for m in (FLOOR, *methods)
             if (m, s) not in done]

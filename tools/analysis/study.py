@@ -72,9 +72,12 @@ def main() -> None:
         iters=args.iters, batch_size=args.batch_size, lr=args.lr, scale=scale)
     start = time.time()
     if not args.report_only:
-        run_study(args.out, args.methods, range(args.seeds), args.jobs,
-                  args.data_root, args.band_width, args.psnr_images,
-                  **config_kwargs)
+        try:
+            run_study(args.out, args.methods, range(args.seeds), args.jobs,
+                      args.data_root, args.band_width, args.psnr_images,
+                      **config_kwargs)
+        except ValueError as error:  # e.g. another study's settings in --out
+            raise SystemExit(str(error)) from error
     coverage = coverage_for_report(args.coverage_ann, args.coverage_samples,
                                    **config_kwargs)
     settings = dict(
