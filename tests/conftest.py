@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 
+from pixmim_plugin.demo.shapes import write_imagenet_layout
+
 
 @pytest.fixture
 def rng() -> np.random.Generator:
@@ -14,3 +16,12 @@ def default_scope_per_test():
     from mmengine.registry import DefaultScope
     with DefaultScope.overwrite_default_scope('mmpretrain'):
         yield
+
+
+@pytest.fixture(scope='module')
+def data_root(tmp_path_factory):
+    """A small demo shapes set in the ImageNet layout, one per module."""
+    root = str(tmp_path_factory.mktemp('shapes'))
+    write_imagenet_layout(root, 'train', per_class=4)
+    write_imagenet_layout(root, 'val', per_class=1)
+    return root

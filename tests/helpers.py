@@ -1,9 +1,14 @@
 """Helpers shared by the tests: independent references and tiny models."""
 import itertools
+import os
+import os.path as osp
+import subprocess
+import sys
 from typing import Optional
 
 import numpy as np
 import torch
+from mmengine.config import Config
 from mmengine.model import BaseModel
 
 
@@ -208,3 +213,73 @@ def runner_log(runner) -> str:
     """The text of ``runner``'s log file."""
     with open(f'{runner.log_dir}/{runner.timestamp}.log') as f:
         return f.read()
+
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+MIM = osp.join(osp.dirname(sys.executable), 'mim')
+DEMO = osp.join(ROOT, 'configs', 'demo')
+
+
+def mim_run(library, config, work_dir, options, gpus=None, pythonpath=None):
+    """``mim train LIBRARY CONFIG``; the log, after asserting success."""
+    cmd = [MIM, 'train', library, config, '--work-dir', work_dir]
+    if gpus:
+        cmd += ['--launcher', 'pytorch', '--gpus', str(gpus)]
+    cmd += ['--cfg-options', *options]
+    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1')
+    if pythonpath:
+        env['PYTHONPATH'] = os.pathsep.join(
+            [pythonpath, *filter(None, [env.get('PYTHONPATH')])])
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-5000:]
+    return log
+
+
+def mim_train(config,
+              work_dir,
+              data_root,
+              max_iters,
+              *extra,
+              gpus=None,
+              pythonpath=None):
+    """A demo pre-training run of ``max_iters`` on the test's shapes set,
+    batch 4 unless ``extra`` options say otherwise."""
+    return mim_run(
+        'mmpretrain',
+        config,
+        work_dir, [
+            f'train_cfg.max_iters={max_iters}',
+            f'train_dataloader.dataset.data_root={data_root}',
+            'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
+            'train_dataloader.persistent_workers=False',
+            'default_hooks.checkpoint.interval=2',
+            'default_hooks.logger.interval=1', *extra
+        ],
+        gpus=gpus,
+        pythonpath=pythonpath)
+
+
+def load_trusted(path):
+    return torch.load(path, map_location='cpu', weights_only=False)
+
+
+def flatten(value, prefix=''):
+    """{'a.b.0.c': leaf} for nested dicts and lists; `_scope_` dropped."""
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    else:
+        return {prefix: value}
+    out = {}
+    for key, sub in items:
+        if key != '_scope_':
+            out.update(flatten(sub, f'{prefix}.{key}' if prefix else str(key)))
+    return out
+
+
+def differing_keys(a: Config, b: Config):
+    fa, fb = flatten(a.to_dict()), flatten(b.to_dict())
+    return {k for k in fa.keys() | fb.keys() if fa.get(k) != fb.get(k)}

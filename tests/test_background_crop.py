@@ -7,9 +7,8 @@ from mmpretrain.datasets.transforms import RandomResizedCrop
 from mmpretrain.registry import DATASETS, TRANSFORMS
 
 import pixmim_plugin  # noqa: F401
-from pixmim_plugin.datasets.demo_shapes import (mask_to_rle,
-                                                write_imagenet_layout)
 from pixmim_plugin.datasets.transforms.load_object_mask import rle_to_mask
+from pixmim_plugin.demo.shapes import mask_to_rle, write_imagenet_layout
 
 
 def fixture(h=60, w=80):

@@ -4,6 +4,7 @@ import os.path as osp
 import re
 
 import pytest
+from helpers import differing_keys
 from mmengine.config import Config
 from mmengine.hub import get_config
 from mmengine.registry import MODELS, TRANSFORMS, init_default_scope
@@ -99,26 +100,6 @@ def load(path: str) -> Config:
         if 'is not installed' not in str(error):  # mmengine's, for pkg::
             raise
         pytest.skip(f'{error}: make install-full')
-
-
-def flatten(value, prefix=''):
-    """{'a.b.0.c': leaf} for nested dicts and lists; `_scope_` dropped."""
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, (list, tuple)):
-        items = enumerate(value)
-    else:
-        return {prefix: value}
-    out = {}
-    for key, sub in items:
-        if key != '_scope_':
-            out.update(flatten(sub, f'{prefix}.{key}' if prefix else str(key)))
-    return out
-
-
-def differing_keys(a: Config, b: Config):
-    fa, fb = flatten(a.to_dict()), flatten(b.to_dict())
-    return {k for k in fa.keys() | fb.keys() if fa.get(k) != fb.get(k)}
 
 
 @pytest.mark.parametrize('path', CONFIGS)

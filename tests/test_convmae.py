@@ -4,9 +4,9 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from helpers import low_pass_reference, mae_family_cfg
+from helpers import (DEMO, load_trusted, low_pass_reference, mae_family_cfg,
+                     mim_train)
 from mmpretrain.registry import MODELS
-from test_train import DEMO, data_root, load_trusted, mim_train  # noqa: F401
 
 import pixmim_plugin  # noqa: F401
 
@@ -186,6 +186,7 @@ def test_sizes_not_multiple_of_16_are_refused():
         backbone(torch.zeros(1, 3, 80, 80))
 
 
+@pytest.mark.training
 def test_demo_trains_and_resumes(tmp_path, data_root):  # noqa: F811
     work_dir = str(tmp_path)
     mim_train(PIXMIM_DEMO, work_dir, data_root, 2)

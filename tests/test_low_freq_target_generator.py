@@ -5,6 +5,7 @@ from helpers import low_pass_reference
 from mmpretrain.registry import MODELS
 
 import pixmim_plugin  # noqa: F401
+from pixmim_plugin.frequency import LOW_PASS_METHODS
 
 
 def build(**kwargs):
@@ -62,6 +63,14 @@ def test_holds_no_state():
 def test_bad_config_fails_when_built(kwargs, match):
     with pytest.raises(ValueError, match=match):
         build(**kwargs)
+
+
+@pytest.mark.parametrize('method', LOW_PASS_METHODS)
+def test_takes_every_route_of_low_pass(rng, method):
+    x = rng.standard_normal((1, 2, 20, 24)).astype(np.float32)
+    out = build(radius=5, method=method)(torch.from_numpy(x))
+    np.testing.assert_allclose(
+        out.numpy(), low_pass_reference(x, 5), atol=1e-4)
 
 
 def test_bad_input_rank_and_size():

@@ -5,15 +5,15 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from helpers import low_pass_reference, mae_family_cfg
+from helpers import (ROOT, load_trusted, low_pass_reference, mae_family_cfg,
+                     mim_train)
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpretrain.models import MAEViT
 from mmpretrain.registry import MODELS
-from test_train import ROOT, load_trusted, mim_train
 
 import pixmim_plugin  # noqa: F401
-from pixmim_plugin.datasets.demo_shapes import write_imagenet_layout
+from pixmim_plugin.demo.shapes import write_imagenet_layout
 from pixmim_plugin.transfer.convert import convert_checkpoint
 
 DEMO = osp.join(ROOT, 'configs', 'demo',
@@ -234,6 +234,7 @@ def data_root(tmp_path_factory):
     return root
 
 
+@pytest.mark.training
 def test_demo_trains_and_resumes(tmp_path, data_root):
     work_dir = str(tmp_path)
     mim_train(DEMO, work_dir, data_root, 2)

@@ -12,7 +12,7 @@ from pixmim_plugin.analysis.object_coverage import (Window, coverage,
                                                     crop_window, measure,
                                                     random_patch_mask,
                                                     summarise)
-from pixmim_plugin.datasets.demo_shapes import write_coco
+from pixmim_plugin.demo.shapes import write_coco
 
 
 def build(*cfgs):

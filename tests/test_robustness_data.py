@@ -10,12 +10,11 @@ from mmpretrain.registry import DATASETS
 from PIL import Image
 
 from pixmim_plugin.datasets import CueConflict, ImageNetC, ImageNetSubset
-from pixmim_plugin.datasets.demo_corruptions import CORRUPTIONS, corrupt
-from pixmim_plugin.datasets.demo_robustness import (GROUND,
-                                                    render_textured_shape,
-                                                    write_cue_conflict)
-from pixmim_plugin.datasets.demo_shapes import CLASSES, render_image
 from pixmim_plugin.datasets.wnids import IMAGENET_A_WNIDS, IMAGENET_WNIDS
+from pixmim_plugin.demo.corruptions import CORRUPTIONS, corrupt
+from pixmim_plugin.demo.robustness_sets import (GROUND, render_textured_shape,
+                                                write_cue_conflict)
+from pixmim_plugin.demo.shapes import CLASSES, render_image
 from pixmim_plugin.evaluation.metrics import shape_bias
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -12,10 +12,10 @@ from mmengine.config import Config
 from mmpretrain.registry import MODELS
 
 from pixmim_plugin.datasets.cue_conflict import CUE_CONFLICT_CATEGORIES
-from pixmim_plugin.datasets.demo_robustness import (write_cue_conflict,
-                                                    write_imagenet_c)
-from pixmim_plugin.datasets.demo_shapes import write_imagenet_layout
-from pixmim_plugin.evaluation.demo import evaluate
+from pixmim_plugin.demo.robustness import evaluate
+from pixmim_plugin.demo.robustness_sets import (write_cue_conflict,
+                                                write_imagenet_c)
+from pixmim_plugin.demo.shapes import write_imagenet_layout
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO_FT = osp.join(ROOT, 'configs/demo/vit-tiny-p8_1xb32-100it_shapes.py')

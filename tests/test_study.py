@@ -1,5 +1,6 @@
 """``make study``: its configs, its probe, and a tiny end-to-end run."""
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -7,15 +8,15 @@ import sys
 import numpy as np
 import pytest
 import torch
-from test_configs import differing_keys
+from helpers import differing_keys
 
 import pixmim_plugin  # noqa: F401
 from pixmim_plugin.analysis.linear_probe import linear_probe
-from pixmim_plugin.analysis.study import METHODS, study_config, study_scale
-from pixmim_plugin.analysis.study_report import run_study, write_report
-from pixmim_plugin.analysis.study_runs import run_logged, study_coverage
-from pixmim_plugin.datasets.demo_shapes import (write_coco,
-                                                write_imagenet_layout)
+from pixmim_plugin.analysis.study import (METHODS, Run, RunResult, run_logged,
+                                          run_study, study_config,
+                                          study_coverage, study_scale,
+                                          write_report)
+from pixmim_plugin.demo.shapes import write_coco, write_imagenet_layout
 
 TINY = dict(
     iters=2,
@@ -72,6 +73,62 @@ def test_probe_separates_separable_classes(rng):
     assert linear_probe(noise[:100], y[:100], noise[100:], y[100:]) < 50
 
 
+def test_run_names_have_no_spaces_and_tell_runs_apart():
+    runs = [Run(m, s) for m in METHODS for s in (0, 1)]
+    runs += [Run('MAE', s, floor=True) for s in (0, 1)]
+    names = [run.name for run in runs]
+    assert len(set(names)) == len(names)
+    assert all(' ' not in n and '+' not in n for n in names)
+    assert Run('MAE+SRC', 0).name == 'mae_src_seed0'
+    assert Run('MAE', 1, floor=True).name == 'floor_seed1'
+    assert Run('MAE', 1, floor=True).label == 'random init'
+    assert Run('MAE+SRC', 0).label == 'MAE+SRC'
+
+
+def _result(run, probe=50.):
+    return RunResult(run, probe, [20., 30.], [0., 4., 8.], 1.5)
+
+
+def test_result_round_trips_through_json():
+    result = _result(Run('MAE', 2, floor=True))
+    record = json.loads(json.dumps(result.to_json()))
+    assert record['floor'] is True and record['method'] == 'MAE'
+    assert RunResult.from_json(record) == result
+    # a results file of an older version is refused, not misread
+    old = dict(
+        method='random init',
+        seed=0,
+        probe=1.,
+        band_psnr=[],
+        band_edges=[],
+        train_s=1.)
+    with pytest.raises(ValueError, match='train_s'):
+        RunResult.from_json(old)
+
+
+def test_report_puts_the_floor_first_and_averages_seeds(tmp_path):
+    os.makedirs(tmp_path / 'results')
+    results = [
+        _result(Run('PixMIM', 0), 40.),
+        _result(Run('PixMIM', 1), 60.),
+        _result(Run('MAE', 0, floor=True), 10.),
+        _result(Run('MFM', 0))
+    ]
+    for r in results:
+        with open(tmp_path / 'results' / f'{r.run.name}.json', 'w') as f:
+            json.dump(r.to_json(), f)
+    text = write_report(str(tmp_path), ['PixMIM'], dict(iters=2))
+    rows = [line for line in text.splitlines() if line.startswith('| ')]
+    assert rows[1].startswith('| random init | 1 | 10.00 +- 0.00 |')
+    assert rows[2].startswith('| PixMIM | 2 | 50.00 +- 14.14 |')
+    assert len(rows) == 3  # MFM's run is not asked for
+    with open(tmp_path / 'results' / 'old.json', 'w') as f:
+        json.dump(dict(method='random init', seed=0), f)
+    with pytest.raises(ValueError, match='old.json'):
+        write_report(str(tmp_path), ['PixMIM'], dict(iters=2))
+
+
+@pytest.mark.training
 def test_tiny_study_end_to_end(tmp_path):
     data = tmp_path / 'shapes'
     for split in ('train', 'val'):
@@ -101,6 +158,10 @@ def test_tiny_study_end_to_end(tmp_path):
     assert np.isfinite([float(r['psnr_band0']) for r in rows]).all()
     assert (tmp_path / 'study' / 'band_psnr.png').stat().st_size > 0
     assert (tmp_path / 'study' / 'report.md').read_text() == text
+    assert sorted(os.listdir(tmp_path / 'study' / 'results')) == [
+        'floor_seed0.json', 'mae_seed0.json', 'mfm_seed0.json',
+        'pixmim_seed0.json'
+    ]
     # another budget is not mixed into these results
     with pytest.raises(ValueError, match='iters differ'):
         run_study(
@@ -117,14 +178,13 @@ def test_tiny_study_end_to_end(tmp_path):
 
 def test_failed_run_is_reported_not_raised(tmp_path, capfd):
     log = tmp_path / 'logs' / 'run.log'
-    result, error = run_logged(
+    run, result, error = run_logged(
         dict(
-            method='BEiT',
-            seed=0,
+            run=Run('BEiT', 0),
             out_dir=str(tmp_path),
             band_width=4,
             log=str(log)))
-    assert result == dict(method='BEiT', seed=0)
+    assert run == Run('BEiT', 0) and result is None
     assert 'method must be one of' in error
     assert 'method must be one of' in log.read_text()
     # the console is the console again
@@ -132,6 +192,7 @@ def test_failed_run_is_reported_not_raised(tmp_path, capfd):
     assert 'after the run' in capfd.readouterr().out
 
 
+@pytest.mark.training
 def test_study_tool_in_two_worker_processes(tmp_path):
     data = tmp_path / 'shapes'
     for split in ('train', 'val'):
@@ -157,7 +218,7 @@ def test_study_tool_in_two_worker_processes(tmp_path):
     assert '3/3' in proc.stdout  # the progress bar
     assert 'failed' not in proc.stdout
     assert sorted(os.listdir(out / 'logs')) == [
-        'MAE_seed0.log', 'MFM_seed0.log', 'random_init_seed0.log'
+        'floor_seed0.log', 'mae_seed0.log', 'mfm_seed0.log'
     ]
-    assert 'Iter(train) [2/2]' in (out / 'logs' / 'MAE_seed0.log').read_text()
+    assert 'Iter(train) [2/2]' in (out / 'logs' / 'mae_seed0.log').read_text()
     assert '| MFM |' in (out / 'report.md').read_text()

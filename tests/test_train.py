@@ -3,7 +3,6 @@ each): pre-training single process with resume and in two gloo processes
 through mmengine's pytorch launcher (both through CompatRunner, which the
 configs select), and the chains from a demo pre-training checkpoint through
 conversion to each transfer protocol."""
-import os
 import os.path as osp
 import subprocess
 import sys
@@ -11,12 +10,10 @@ import sys
 import pytest
 import torch
 import torch.nn.functional as F
+from helpers import DEMO, ROOT, load_trusted, mim_run, mim_train
 
-from pixmim_plugin.datasets.demo_shapes import write_imagenet_layout
+pytestmark = pytest.mark.training
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-MIM = osp.join(osp.dirname(sys.executable), 'mim')
-DEMO = osp.join(ROOT, 'configs', 'demo')
 PIXMIM = osp.join(DEMO, 'pixmim_vit-tiny-p8_1xb32-600it_shapes.py')
 MFM = osp.join(DEMO, 'mfm_vit-tiny-p16_1xb32-600it_shapes.py')
 PIXMIM_MFF = osp.join(DEMO, 'pixmim-mff_vit-tiny-p8_1xb32-600it_shapes.py')
@@ -27,55 +24,6 @@ CLASSIFICATION = {
 MASK_RCNN = osp.join(DEMO,
                      'mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py')
 UPERNET = osp.join(DEMO, 'upernet_vit-tiny-p8_1xb8-40it_ade-shapes-64x64.py')
-
-
-@pytest.fixture(scope='module')
-def data_root(tmp_path_factory):
-    root = str(tmp_path_factory.mktemp('shapes'))
-    write_imagenet_layout(root, 'train', per_class=4)
-    write_imagenet_layout(root, 'val', per_class=1)
-    return root
-
-
-def mim_run(library, config, work_dir, options, gpus=None, pythonpath=None):
-    """``mim train LIBRARY CONFIG``; the log, after asserting success."""
-    cmd = [MIM, 'train', library, config, '--work-dir', work_dir]
-    if gpus:
-        cmd += ['--launcher', 'pytorch', '--gpus', str(gpus)]
-    cmd += ['--cfg-options', *options]
-    env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1')
-    if pythonpath:
-        env['PYTHONPATH'] = os.pathsep.join(
-            [pythonpath, *filter(None, [env.get('PYTHONPATH')])])
-    proc = subprocess.run(
-        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log[-5000:]
-    return log
-
-
-def mim_train(config,
-              work_dir,
-              data_root,
-              max_iters,
-              *extra,
-              gpus=None,
-              pythonpath=None):
-    """A demo pre-training run of ``max_iters`` on the test's shapes set,
-    batch 4 unless ``extra`` options say otherwise."""
-    return mim_run(
-        'mmpretrain',
-        config,
-        work_dir, [
-            f'train_cfg.max_iters={max_iters}',
-            f'train_dataloader.dataset.data_root={data_root}',
-            'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
-            'train_dataloader.persistent_workers=False',
-            'default_hooks.checkpoint.interval=2',
-            'default_hooks.logger.interval=1', *extra
-        ],
-        gpus=gpus,
-        pythonpath=pythonpath)
 
 
 def few_iterations(max_iters=2, loaders=('train', 'val', 'test')):
@@ -127,10 +75,6 @@ def built_backbone(scope, config, checkpoint):
         model = ROOT_MODELS.build(cfg.model)
         model.init_weights()
     return model.backbone.state_dict()
-
-
-def load_trusted(path):
-    return torch.load(path, map_location='cpu', weights_only=False)
 
 
 @pytest.mark.parametrize('config', [PIXMIM, MFM, PIXMIM_MFF])
@@ -278,7 +222,7 @@ def test_mfm_fine_tune_config_loads_every_backbone_weight(tmp_path, data_root):
 def test_demo_chain_upernet(tmp_path, pretrained):
     """Demo pre-training -> conversion -> UperNet on the demo ADE set."""
     pytest.importorskip('mmseg', reason='needs mmseg: make install-full')
-    from pixmim_plugin.datasets.demo_shapes import write_ade
+    from pixmim_plugin.demo.shapes import write_ade
     checkpoint, state = pretrained
     converted = convert(checkpoint, str(tmp_path / 'seg.pth'), 'mmseg')
     ade = str(tmp_path / 'ade')
@@ -324,7 +268,7 @@ def test_demo_chain_mask_rcnn(tmp_path, pretrained):
     """Demo pre-training -> conversion -> ViTDet-style Mask R-CNN on the
     demo COCO set."""
     pytest.importorskip('mmdet', reason='needs mmdet: make install-full')
-    from pixmim_plugin.datasets.demo_shapes import write_coco
+    from pixmim_plugin.demo.shapes import write_coco
     checkpoint, state = pretrained
     converted = convert(checkpoint, str(tmp_path / 'det.pth'), 'mmdet')
     coco = str(tmp_path / 'coco')

@@ -1,5 +1,5 @@
 """Weights-only loading of raw training checkpoints: the allowlist of
-``pixmim_plugin.transfer.safe_load`` and CompatRunner's ``load_from``."""
+``pixmim_plugin.checkpoint`` and CompatRunner's ``load_from``."""
 import os
 import os.path as osp
 import pickle
@@ -13,8 +13,9 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner import Runner
 from mmengine.utils import digit_version
 
-from pixmim_plugin.transfer import load_training_checkpoint
-from pixmim_plugin.transfer.safe_load import history_buffer_statistic
+from pixmim_plugin.checkpoint import (CheckpointError,
+                                      history_buffer_statistic,
+                                      load_checkpoint)
 
 ALLOWLIST_NOTE = 'load weights-only with the globals of mmengine'
 DECLINED_NOTE = 'the training-checkpoint allowlist is off'
@@ -51,7 +52,7 @@ def checkpoint(tmp_path_factory):
 
 def test_loads_the_message_hub_as_a_full_load(checkpoint):
     full = torch.load(checkpoint, map_location='cpu', weights_only=False)
-    safe = load_training_checkpoint(checkpoint)
+    safe = load_checkpoint(checkpoint)
     assert safe['meta']['iter'] == 2
     for name, value in full['state_dict'].items():
         torch.testing.assert_close(safe['state_dict'][name], value)
@@ -68,7 +69,7 @@ def test_loads_the_message_hub_as_a_full_load(checkpoint):
 
 
 def test_allowlist_is_scoped_to_the_load(checkpoint):
-    load_training_checkpoint(checkpoint)
+    load_checkpoint(checkpoint)
     assert all(
         history_buffer_statistic not in (g if isinstance(g, tuple) else (g, ))
         for g in torch.serialization.get_safe_globals())
@@ -94,8 +95,8 @@ def test_pickled_callables_are_still_refused(tmp_path, payload):
     path = str(tmp_path / 'malicious.pth')
     torch.save(
         dict(state_dict=TinyRegressor().state_dict(), extra=extra), path)
-    with pytest.raises(pickle.UnpicklingError):
-        load_training_checkpoint(path)
+    with pytest.raises(CheckpointError, match='weights-only loading refuses'):
+        load_checkpoint(path)
     assert not osp.exists(target)
 
 

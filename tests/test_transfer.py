@@ -1,4 +1,5 @@
 """Pre-training checkpoint -> downstream encoder weights."""
+import argparse
 import os
 import os.path as osp
 import runpy
@@ -140,23 +141,59 @@ def test_tool_names_a_missing_file(tmp_path, monkeypatch, capsys):
     assert os.listdir(tmp_path) == []
 
 
-def test_tool_loads_a_raw_checkpoint_only_with_trust(tmp_path, monkeypatch,
-                                                     capsys):
+def test_tool_reads_a_raw_training_checkpoint_weights_only(
+        tmp_path, monkeypatch, capsys):
     # a raw training checkpoint: numpy scalars next to the weights
     src, dst = str(tmp_path / 'raw.pth'), str(tmp_path / 'out.pth')
     torch.save(
         dict(
             meta=dict(iter=np.int64(3)),
             state_dict=pretrained_model('PixMIM').state_dict()), src)
+    error, out = convert_tool(monkeypatch, capsys, src, dst, '--to',
+                              'mmpretrain')
+    assert error == ''
+    assert 'MAEViT encoder' in out
+    assert torch.load(dst, weights_only=True)['meta']['encoder'] == 'MAEViT'
+
+
+def test_tool_unpickles_other_objects_only_with_trust(tmp_path, monkeypatch,
+                                                      capsys):
+    src, dst = str(tmp_path / 'odd.pth'), str(tmp_path / 'out.pth')
+    torch.save(
+        dict(
+            meta=dict(args=argparse.Namespace(lr=1.0)),
+            state_dict=pretrained_model('PixMIM').state_dict()), src)
     error, _ = convert_tool(monkeypatch, capsys, src, dst, '--to',
                             'mmpretrain')
-    assert 'rerun with --trust' in error
+    assert 'rerun with --trust' in error and src in error
     assert not osp.exists(dst)
     error, out = convert_tool(monkeypatch, capsys, src, dst, '--to',
                               'mmpretrain', '--trust')
     assert error == ''
     assert 'MAEViT encoder' in out
-    assert torch.load(dst, weights_only=True)['meta']['encoder'] == 'MAEViT'
+
+
+@pytest.mark.parametrize('content', [b'', b'not a checkpoint\xff\xfe' * 10])
+def test_tool_names_a_file_that_is_no_checkpoint(tmp_path, monkeypatch, capsys,
+                                                 content):
+    src = tmp_path / 'bad.pth'
+    src.write_bytes(content)
+    for trust in ([], ['--trust']):
+        error, _ = convert_tool(monkeypatch, capsys, str(src),
+                                str(tmp_path / 'out.pth'), '--to', 'mmseg',
+                                *trust)
+        assert error.startswith(f'{src}: not a')
+    assert os.listdir(tmp_path) == ['bad.pth']
+
+
+def test_tool_names_a_truncated_checkpoint(tmp_path, monkeypatch, capsys):
+    full = tmp_path / 'full.pth'
+    torch.save(dict(state_dict=pretrained_model('PixMIM').state_dict()), full)
+    src = tmp_path / 'cut.pth'
+    src.write_bytes(full.read_bytes()[:2000])
+    error, _ = convert_tool(monkeypatch, capsys, str(src),
+                            str(tmp_path / 'out.pth'), '--to', 'mmseg')
+    assert error.startswith(f'{src}: not a readable torch checkpoint')
 
 
 @pytest.mark.parametrize('name,expected_new,unused', [

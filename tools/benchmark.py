@@ -10,14 +10,11 @@ of repeated timings, and each ratio compares rows of the same table.
 Prints markdown tables.
 """
 import argparse
-import os
+import os.path as osp
 import platform
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from typing import Callable, Dict, List
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -28,111 +25,126 @@ from mmpretrain.registry import MODELS, TRANSFORMS
 from PIL import Image
 
 import pixmim_plugin  # noqa: F401
-from pixmim_plugin.datasets.demo_shapes import render_image
+from pixmim_plugin.benchmark import (MMSelfSupLowFreq, interleaved_medians,
+                                     median_time, no_sync, peak_extra_mb,
+                                     print_table)
+from pixmim_plugin.demo.shapes import render_image
 from pixmim_plugin.frequency import low_pass
 
-
-class MMSelfSupLowFreq(torch.nn.Module):
-    """A faithful re-implementation of mmselfsup 1.0's generator, for
-    timing only: fixed-size mask centred at ((H-1)/2, (W-1)/2) on the
-    shifted spectrum, full complex FFTs, ``abs()``, and an ImageNet
-    denormalise / normalise around it."""
-
-    def __init__(self, radius: float, size: int) -> None:
-        super().__init__()
-        c = (size - 1) / 2
-        yy, xx = np.mgrid[0:size, 0:size]
-        mask = ((yy - c)**2 + (xx - c)**2 <= radius**2).astype(np.float32)
-        self.register_buffer('mask',
-                             torch.from_numpy(mask)[None].repeat(3, 1, 1))
-        self.register_buffer(
-            'mean',
-            torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
-        self.register_buffer(
-            'std',
-            torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
-
-    @torch.no_grad()
-    def forward(self, imgs: torch.Tensor) -> torch.Tensor:
-        imgs = imgs * self.std + self.mean
-        freq = torch.fft.fftshift(torch.fft.fft2(imgs), dim=(-2, -1))
-        out = torch.abs(torch.fft.ifft2(freq * self.mask))
-        return (out - self.mean) / self.std
+# the configs the sections build, found from any working directory
+CONFIGS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs')
 
 
-def median_time(fn: Callable[[], object],
-                repeats: int,
-                sync: Callable[[], None] = lambda: None) -> float:
-    fn()  # warm-up: caches, allocator, lazy init
-    sync()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        sync()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def default_device() -> str:
+    return 'cuda' if torch.cuda.is_available() else 'cpu'
 
 
-def table(title: str, header: List[str], rows: List[List[str]]) -> None:
-    print(f'\n### {title}\n')
-    print('| ' + ' | '.join(header) + ' |')
-    print('|' + '---|' * len(header))
-    for row in rows:
-        print('| ' + ' | '.join(row) + ' |')
+@dataclass(frozen=True)
+class Settings:
+    """Everything the sections read, built once from the command line;
+    the sizes that ``--quick`` lowers are properties.
+
+    Args:
+        sections (tuple[str]): the sections to run, in order.
+        quick (bool): fewer repeats, sizes and images.
+        threads (int): torch's CPU threads.
+        batch (int, optional): batch of the training-step sections; None
+            for the defaults of :attr:`train_batch`.
+        amp_dtypes (tuple[str]): autocast dtypes of the MFM section on CUDA.
+        target_batch (int): images per low-pass call (target and memory
+            sections).
+        device (str): where the training-step sections run: 'cuda' when
+            torch sees a GPU, else 'cpu'.
+    """
+    sections: Tuple[str, ...]
+    quick: bool = False
+    threads: int = 2
+    batch: Optional[int] = None
+    amp_dtypes: Tuple[str, ...] = ('float16', 'bfloat16')
+    target_batch: int = 64
+    device: str = field(default_factory=default_device)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> 'Settings':
+        return cls(
+            sections=tuple(args.only),
+            quick=args.quick,
+            threads=args.threads,
+            batch=args.batch,
+            amp_dtypes=tuple(args.amp_dtypes))
+
+    @property
+    def repeats(self) -> int:
+        """Timed calls per row of the target, crop and pipeline tables."""
+        return 3 if self.quick else 7
+
+    @property
+    def train_repeats(self) -> int:
+        """Timed steps per row of the training-step tables."""
+        return 3 if self.quick else 7
+
+    @property
+    def target_sizes(self) -> List[int]:
+        return [224] if self.quick else [224, 448]
+
+    @property
+    def crop_images(self) -> int:
+        return 100 if self.quick else 400
+
+    @property
+    def pipeline_images(self) -> int:
+        return 64 if self.quick else 256
+
+    @property
+    def train_batch(self) -> int:
+        """``batch``, else 256 on CUDA, 8 on CPU (4 with ``quick``)."""
+        if self.batch:
+            return self.batch
+        if self.device == 'cuda':
+            return 256
+        return 4 if self.quick else 8
+
+    @property
+    def sync(self) -> Callable[[], None]:
+        """Waits for :attr:`device` after each timed call."""
+        return torch.cuda.synchronize if self.device == 'cuda' else no_sync
 
 
-def bench_target(args) -> None:
+def bench_target(settings: Settings) -> None:
+    """mmselfsup 1.0's generator against ours (rfft2 and auto), per device
+    and image size."""
     devices = ['cpu'] + (['cuda'] if torch.cuda.is_available() else [])
     rows = []
     for device in devices:
-        sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
-        for size in args.target_sizes:
+        sync = torch.cuda.synchronize if device == 'cuda' else no_sync
+        for size in settings.target_sizes:
             radius = 40 * size / 224
-            x = torch.randn(args.target_batch, 3, size, size, device=device)
+            x = torch.randn(
+                settings.target_batch, 3, size, size, device=device)
             ref = MMSelfSupLowFreq(radius, size).to(device)
             gen = MODELS.build(
                 dict(type='LowFreqTargetGenerator', radius=radius))
-            t_ref = median_time(lambda: ref(x), args.repeats, sync)
-            t_ours = median_time(lambda: gen(x), args.repeats, sync)
+            t_ref = median_time(lambda: ref(x), settings.repeats, sync)
+            t_ours = median_time(lambda: gen(x), settings.repeats, sync)
             t_fft = median_time(lambda: low_pass(x, radius, method='fft'),
-                                args.repeats, sync)
+                                settings.repeats, sync)
             rows.append([
-                device, f'{args.target_batch}x3x{size}x{size}', f'{radius:g}',
-                f'{t_ref * 1e3:.1f}', f'{t_fft * 1e3:.1f}',
+                device, f'{settings.target_batch}x3x{size}x{size}',
+                f'{radius:g}', f'{t_ref * 1e3:.1f}', f'{t_fft * 1e3:.1f}',
                 f'{t_ours * 1e3:.1f}', f'**{t_ref / t_ours:.1f}x**'
             ])
-    table('Low-frequency target (ms per batch, median)', [
+    print_table('Low-frequency target (ms per batch, median)', [
         'device', 'batch', 'r', 'mmselfsup 1.0 style', 'ours, rfft2',
         'ours, auto', 'speed-up (auto)'
     ], rows)
 
 
-def peak_extra_mb(setup: str, call: str) -> float:
-    """Peak memory a fresh interpreter adds while running ``call`` after
-    ``setup``: Linux's high-water mark (VmHWM) is reset after the setup
-    (``/proc/self/clear_refs``) and read after the call."""
-    code = (f'{setup}\n'
-            'def rss(key):\n'
-            '    for line in open("/proc/self/status"):\n'
-            '        if line.startswith(key):\n'
-            '            return int(line.split()[1])\n'
-            'open("/proc/self/clear_refs", "w").write("5")\n'
-            'before = rss("VmRSS")\n'
-            f'{call}\n'
-            'print((rss("VmHWM") - before) / 1024)\n')
-    out = subprocess.run([sys.executable, '-c', code],
-                         capture_output=True,
-                         text=True,
-                         check=True)
-    return float(out.stdout.split()[-1])
-
-
-def bench_memory(args) -> None:
-    n = args.target_batch
+def bench_memory(settings: Settings) -> None:
+    """Peak extra memory of each generator, each in a fresh interpreter."""
+    n = settings.target_batch
     setup = ('import torch\n'
              'from pixmim_plugin.frequency import low_pass\n'
-             'from tools.benchmark import MMSelfSupLowFreq\n'
+             'from pixmim_plugin.benchmark import MMSelfSupLowFreq\n'
              'torch.set_num_threads(2)\n'
              f'x = torch.randn({n}, 3, 224, 224)\n'
              'ref = MMSelfSupLowFreq(40, 224)\n'
@@ -147,7 +159,7 @@ def bench_memory(args) -> None:
     ]:
         extra = peak_extra_mb(setup, call)
         rows.append([name, f'{extra:.0f}', f'{extra / batch_mb:.1f}'])
-    table(
+    print_table(
         f'Peak extra memory of the target, {n}x3x224x224 float32 '
         f'({batch_mb:.0f} MB a batch; the output is one batch)',
         ['generator', 'MB', 'batches'], rows)
@@ -182,10 +194,12 @@ def torchvision_src() -> Callable[[dict], dict]:
     return run
 
 
-def bench_crop(args) -> None:
+def bench_crop(settings: Settings) -> None:
+    """Crop + flip transforms on ImageNet-sized images, one thread, in
+    turns."""
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
-    images = jpeg_like_images(args.crop_images)
+    images = jpeg_like_images(settings.crop_images)
     flip = TRANSFORMS.build(dict(type='RandomFlip', prob=0.5))
     candidates: Dict[str, Callable[[dict], dict]] = {
         'torchvision composition (mmselfsup PixMIM)':
@@ -227,19 +241,21 @@ def bench_crop(args) -> None:
         {
             name: lambda fn=fn: [fn(dict(img=img)) for img in images]
             for name, fn in candidates.items()
-        }, args.repeats, lambda: None)
+        }, settings.repeats, no_sync)
     speeds = {name: len(images) / s for name, s in seconds.items()}
     tv = speeds['torchvision composition (mmselfsup PixMIM)']
     rrc = speeds['RandomResizedCrop (MAE: pillow, bicubic) + flip']
     rows = [[name, f'{s:.0f}', f'{s / tv:.2f}x', f'{s / rrc:.2f}x']
             for name, s in speeds.items()]
-    table('Crop + flip, 375x500 -> 224, one thread (images/s, median)',
-          ['transform', 'img/s', 'vs torchvision', 'vs RandomResizedCrop'],
-          rows)
-    torch.set_num_threads(args.threads)
+    print_table(
+        'Crop + flip, 375x500 -> 224, one thread (images/s, median)',
+        ['transform', 'img/s', 'vs torchvision', 'vs RandomResizedCrop'], rows)
+    torch.set_num_threads(settings.threads)
 
 
-def bench_pipeline(args) -> None:
+def bench_pipeline(settings: Settings) -> None:
+    """MAE's and PixMIM's whole data pipelines (their configs') on JPEG
+    files, one worker."""
     from mmengine.config import Config
     from torch.utils.data import DataLoader
     torch.set_num_threads(1)
@@ -247,12 +263,12 @@ def bench_pipeline(args) -> None:
     rows = {}
     with tempfile.TemporaryDirectory() as root:
         paths = []
-        for i, img in enumerate(jpeg_like_images(args.pipeline_images)):
-            paths.append(os.path.join(root, f'{i}.JPEG'))
+        for i, img in enumerate(jpeg_like_images(settings.pipeline_images)):
+            paths.append(osp.join(root, f'{i}.JPEG'))
             Image.fromarray(img).save(paths[-1], quality=90)
-        for name, config in (('MAE', 'configs/mae_vit-b.py'),
-                             ('PixMIM', 'configs/pixmim_mae_vit-b.py')):
-            cfg = Config.fromfile(config)
+        for name, config in (('MAE', 'mae_vit-b.py'), ('PixMIM',
+                                                       'pixmim_mae_vit-b.py')):
+            cfg = Config.fromfile(osp.join(CONFIGS, config))
             pipeline = Compose(cfg.train_dataloader.dataset.pipeline)
             loader = DataLoader([dict(img_path=p) for p in paths],
                                 batch_size=32,
@@ -261,35 +277,19 @@ def bench_pipeline(args) -> None:
             loader.collate_fn = lambda batch: default_collate(
                 [pipeline(dict(item)) for item in batch])
             rows[name] = len(paths) / median_time(lambda: list(loader),
-                                                  args.repeats)
-    table(
+                                                  settings.repeats)
+    print_table(
         'Data pipeline: LoadImageFromFile + crop + flip + PackInputs, '
         'one worker (images/s, median)', ['pipeline', 'img/s', 'vs MAE'],
         [[k, f'{v:.0f}', f"{v / rows['MAE']:.2f}x"] for k, v in rows.items()])
-    torch.set_num_threads(args.threads)
-
-
-def interleaved_medians(steps: Dict[str, Callable[[], None]], repeats: int,
-                        sync: Callable[[], None]) -> Dict[str, float]:
-    """Median seconds of each step, run in turns so that drifts (thermal,
-    other load) hit all of them alike."""
-    for step in steps.values():  # warm-up
-        step()
-    sync()
-    times = {name: [] for name in steps}
-    for _ in range(repeats):
-        for name, step in steps.items():
-            start = time.perf_counter()
-            step()
-            sync()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
+    torch.set_num_threads(settings.threads)
 
 
 def training_step(model: torch.nn.Module,
                   x: torch.Tensor,
                   device: str,
                   amp_dtype: str = 'float16') -> Callable[[], None]:
+    """One AdamW step of ``model.loss(x)``, under AMP on CUDA."""
     from mmengine.optim import build_optim_wrapper
     amp = dict(type='AmpOptimWrapper', dtype=amp_dtype)
     wrapper = build_optim_wrapper(
@@ -306,15 +306,10 @@ def training_step(model: torch.nn.Module,
     return step
 
 
-def device_and_batch(args):
-    device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
-    return device, (args.gpu_batch
-                    if device == 'cuda' else args.cpu_batch), sync
-
-
-def bench_train_step(args) -> None:
-    device, batch, sync = device_and_batch(args)
+def bench_train_step(settings: Settings) -> None:
+    """MAE's ViT-B/16 training step against PixMIM's, in turns."""
+    device, batch, sync = (settings.device, settings.train_batch,
+                           settings.sync)
     base = dict(
         backbone=dict(type='MAEViT', arch='b', patch_size=16),
         neck=dict(type='MAEPretrainDecoder', embed_dim=768),
@@ -332,35 +327,39 @@ def bench_train_step(args) -> None:
                             **base))):
         torch.manual_seed(0)
         steps[name] = training_step(MODELS.build(cfg).to(device), x, device)
-    med = interleaved_medians(steps, args.train_repeats, sync)
+    med = interleaved_medians(steps, settings.train_repeats, sync)
     overhead = (med['PixMIM'] / med['MAE'] - 1) * 100
-    table(
+    print_table(
         f'Training step, ViT-B/16, batch {batch}, {device}'
         f"{' (AMP)' if device == 'cuda' else ''} (s per step, median of "
-        f'{args.train_repeats})', ['model', 's/step', 'overhead'],
+        f'{settings.train_repeats})', ['model', 's/step', 'overhead'],
         [['MAE', f"{med['MAE']:.3f}", ''],
          ['PixMIM', f"{med['PixMIM']:.3f}", f'{overhead:+.1f}%']])
 
 
-# (base, baseline config, PixMIM config): the configs' own models
+# (base, baseline config, PixMIM config) under configs/: the configs' own
+# models
 BASES = [
-    ('MFF', 'configs/mff_vit-b.py', 'configs/pixmim_mff_vit-b.py'),
-    ('ConvMAE', 'configs/convmae_convvit-b.py',
-     'configs/pixmim_convmae_convvit-b.py'),
-    ('LSMAE', 'configs/lsmae_vit-b.py', 'configs/pixmim_lsmae_vit-b.py'),
+    ('MFF', 'mff_vit-b.py', 'pixmim_mff_vit-b.py'),
+    ('ConvMAE', 'convmae_convvit-b.py', 'pixmim_convmae_convvit-b.py'),
+    ('LSMAE', 'lsmae_vit-b.py', 'pixmim_lsmae_vit-b.py'),
 ]
 
 
-def bench_bases(args) -> None:
+def bench_bases(settings: Settings) -> None:
     """Each base's training step against its PixMIM variant, built from the
     two configs and timed in turns, plus the target generator alone (a
     steadier measure of what PixMIM adds than the difference of two whole
     steps)."""
     from mmengine.config import Config
-    device, batch, sync = device_and_batch(args)
+    device, batch, sync = (settings.device, settings.train_batch,
+                           settings.sync)
     rows = []
     for base, baseline, pixmim in BASES:
-        cfgs = [Config.fromfile(path) for path in (baseline, pixmim)]
+        cfgs = [
+            Config.fromfile(osp.join(CONFIGS, name))
+            for name in (baseline, pixmim)
+        ]
         size = cfgs[1].train_dataloader.dataset.pipeline[1].scale
         x = torch.randn(batch, 3, size, size, device=device)
         steps = {}
@@ -368,10 +367,10 @@ def bench_bases(args) -> None:
             torch.manual_seed(0)
             model = MODELS.build(cfg.model).to(device)
             steps[name] = training_step(model, x, device)
-        med = interleaved_medians(steps, args.train_repeats, sync)
+        med = interleaved_medians(steps, settings.train_repeats, sync)
         generator = model.target_generator
-        t_target = median_time(lambda: generator(x), 3 * args.train_repeats,
-                               sync)
+        t_target = median_time(lambda: generator(x),
+                               3 * settings.train_repeats, sync)
         rows.append([
             base, f'{cfgs[0].model.type} / {cfgs[1].model.type}', f'{size}',
             f"{med['baseline']:.3f}", f"{med['pixmim']:.3f}",
@@ -379,10 +378,10 @@ def bench_bases(args) -> None:
             f'{t_target * 1e3:.1f}', f"{t_target / med['baseline'] * 100:.2f}%"
         ])
         del steps, model
-    table(
+    print_table(
         f'PixMIM on each base: training step, batch {batch}, {device}'
         f"{' (AMP)' if device == 'cuda' else ''} (s per step, median of "
-        f'{args.train_repeats}, in turns)', [
+        f'{settings.train_repeats}, in turns)', [
             'base', 'algorithms', 'px', 'baseline', 'PixMIM', 'overhead',
             'target alone (ms)', 'target / baseline step'
         ], rows)
@@ -395,19 +394,21 @@ class NoCorruption(torch.nn.Module):
         return inputs, None, None
 
 
-def bench_mfm(args) -> None:
+def bench_mfm(settings: Settings) -> None:
     """MFM's step against the same step with the corruption replaced by the
     identity and the frequency loss by a pixel L2, interleaved in one run;
     on CUDA under AMP, once per autocast dtype."""
     from mmengine.config import Config
-    device, batch, sync = device_and_batch(args)
+    device, batch, sync = (settings.device, settings.train_batch,
+                           settings.sync)
     x = torch.randn(batch, 3, 224, 224, device=device)
     rows = []
     for arch in ('vit-base-p16', 'resnet50'):
         cfg = Config.fromfile(
-            f'configs/mfm/mfm_{arch}_16xb128-amp-coslr-300e_in1k.py')
+            osp.join(CONFIGS, 'mfm',
+                     f'mfm_{arch}_16xb128-amp-coslr-300e_in1k.py'))
         cfg.model.data_preprocessor = cfg.data_preprocessor
-        for dtype in args.amp_dtypes if device == 'cuda' else ['float32']:
+        for dtype in settings.amp_dtypes if device == 'cuda' else ['float32']:
             steps = {}
             for name in ('MFM', 'identity + L2'):
                 torch.manual_seed(0)
@@ -421,26 +422,27 @@ def bench_mfm(args) -> None:
                                 type='PixelReconstructionLoss',
                                 criterion='L2'))).to(device)
                 steps[name] = training_step(model, x, device, dtype)
-            med = interleaved_medians(steps, args.train_repeats, sync)
+            med = interleaved_medians(steps, settings.train_repeats, sync)
             base = med['identity + L2']
             rows.append([
                 arch, dtype, f'{base:.3f}', f"{med['MFM']:.3f}",
                 f"{(med['MFM'] / base - 1) * 100:+.1f}%"
             ])
             del steps, model
-    table(
+    print_table(
         f'MFM training step, batch {batch}, {device} (s per step, median of '
-        f'{args.train_repeats}): frequency corruption + loss against '
+        f'{settings.train_repeats}): frequency corruption + loss against '
         'identity + pixel L2',
         ['encoder', 'precision', 'identity + L2', 'MFM', 'overhead'], rows)
-    bench_mfm_pieces(args, cfg, x)
+    bench_mfm_pieces(settings, cfg, x)
 
 
-def bench_mfm_pieces(args, cfg, x: torch.Tensor) -> None:
+def bench_mfm_pieces(settings: Settings, cfg, x: torch.Tensor) -> None:
     """The pieces the MFM step adds, alone: corruption + frequency loss
     (forward and backward, from a prediction in the autocast dtype) against
     a pixel L2 loss; steadier than the difference of two whole steps."""
-    device, batch, sync = device_and_batch(args)
+    device, batch, sync = (settings.device, settings.train_batch,
+                           settings.sync)
     pre = cfg.data_preprocessor
     mean = torch.tensor(pre.mean, device=device).view(-1, 1, 1)
     std = torch.tensor(pre.std, device=device).view(-1, 1, 1)
@@ -449,7 +451,7 @@ def bench_mfm_pieces(args, cfg, x: torch.Tensor) -> None:
     l2 = MODELS.build(dict(type='PixelReconstructionLoss', criterion='L2'))
     pred = torch.randn_like(x, requires_grad=True)
     rows = []
-    for dtype in args.amp_dtypes if device == 'cuda' else ['float32']:
+    for dtype in settings.amp_dtypes if device == 'cuda' else ['float32']:
         cast = getattr(torch, dtype)
 
         def mfm():
@@ -463,27 +465,36 @@ def bench_mfm_pieces(args, cfg, x: torch.Tensor) -> None:
                 l2(pred.to(cast), x).backward()
 
         med = interleaved_medians(
-            dict(mfm=mfm, l2=pixel), 3 * args.train_repeats, sync)
+            dict(mfm=mfm, l2=pixel), 3 * settings.train_repeats, sync)
         rows.append([dtype] + [
             f'{t * 1e3:.2f}'
             for t in (med['mfm'], med['l2'], med['mfm'] - med['l2'])
         ])
-    table(
+    print_table(
         f'MFM pieces alone, batch {batch}, {device} (ms, median of '
-        f'{3 * args.train_repeats})',
+        f'{3 * settings.train_repeats})',
         ['precision', 'corruption + frequency loss', 'pixel L2', 'difference'],
         rows)
 
 
-def main() -> None:
+# the sections, in the order a full run prints them
+SECTIONS: Dict[str, Callable[[Settings], None]] = {
+    'target': bench_target,
+    'memory': bench_memory,
+    'crop': bench_crop,
+    'pipeline': bench_pipeline,
+    'train_step': bench_train_step,
+    'mfm': bench_mfm,
+    'bases': bench_bases,
+}
+
+
+def parse_args() -> Settings:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--quick', action='store_true')
     parser.add_argument('--threads', type=int, default=2)
-    sections = [
-        'target', 'memory', 'crop', 'pipeline', 'train_step', 'mfm', 'bases'
-    ]
     parser.add_argument(
-        '--only', nargs='+', choices=sections, default=sections)
+        '--only', nargs='+', choices=list(SECTIONS), default=list(SECTIONS))
     parser.add_argument(
         '--batch',
         type=int,
@@ -495,24 +506,21 @@ def main() -> None:
         choices=['float16', 'bfloat16'],
         default=['float16', 'bfloat16'],
         help='autocast dtypes of the MFM section on CUDA')
-    args = parser.parse_args()
-    args.repeats = 3 if args.quick else 7
-    args.target_batch = 64
-    args.target_sizes = [224] if args.quick else [224, 448]
-    args.crop_images = 100 if args.quick else 400
-    args.pipeline_images = 64 if args.quick else 256
-    args.cpu_batch = args.batch or (4 if args.quick else 8)
-    args.gpu_batch = args.batch or 256
-    args.train_repeats = 3 if args.quick else 7
-    torch.set_num_threads(args.threads)
+    return Settings.from_args(parser.parse_args())
+
+
+def main() -> None:
+    settings = parse_args()
+    torch.set_num_threads(settings.threads)
     init_default_scope('mmpretrain')
     gpu = (
         torch.cuda.get_device_name()
         if torch.cuda.is_available() else 'no GPU')
     print(f'torch {torch.__version__}, {platform.processor() or "cpu"}, '
-          f"{args.threads} threads, {gpu}{', quick' if args.quick else ''}")
-    for name in args.only:
-        globals()[f'bench_{name}'](args)
+          f'{settings.threads} threads, {gpu}'
+          f"{', quick' if settings.quick else ''}")
+    for name in settings.sections:
+        SECTIONS[name](settings)
 
 
 if __name__ == '__main__':

@@ -5,14 +5,13 @@ weights a downstream config loads.
         pixmim_vit-b_mmseg.pth --to mmseg --trust
 
 The output holds only tensors and plain metadata, so it loads with torch's
-weights-only loading. A raw training checkpoint also pickles the runner's
-state; it is loaded in full only with --trust (for your own runs).
+weights-only loading. A raw mmengine training checkpoint loads weights-only
+too (its logger state is allowed for that load); a file that holds other
+objects is unpickled in full only with --trust.
 """
 import argparse
-import pickle
 
-import torch
-
+from pixmim_plugin.checkpoint import CheckpointError, load_checkpoint
 from pixmim_plugin.transfer import TARGETS, convert_checkpoint, save_converted
 
 
@@ -24,20 +23,12 @@ def main() -> None:
     parser.add_argument(
         '--trust',
         action='store_true',
-        help='load a raw training checkpoint in full')
+        help='unpickle the file in full (only for files you trust)')
     args = parser.parse_args()
     try:
-        checkpoint = torch.load(
-            args.src, map_location='cpu', weights_only=True)
-    except FileNotFoundError as error:
-        raise SystemExit(f'{args.src}: no such file') from error
-    except pickle.UnpicklingError as error:
-        if not args.trust:
-            raise SystemExit(
-                f'{args.src} holds more than tensors (a raw training '
-                'checkpoint?); rerun with --trust if you trust it') from error
-        checkpoint = torch.load(
-            args.src, map_location='cpu', weights_only=False)
+        checkpoint = load_checkpoint(args.src, trusted=args.trust)
+    except CheckpointError as error:
+        raise SystemExit(str(error)) from None
     try:
         state_dict, encoder, report = convert_checkpoint(checkpoint, args.to)
     except ValueError as error:

@@ -9,7 +9,7 @@ from mmengine.runner import find_latest_checkpoint, load_state_dict
 from mmpretrain.datasets import CustomDataset
 from mmpretrain.registry import DATASETS, MODELS, TRANSFORMS
 
-from pixmim_plugin.transfer.safe_load import load_training_checkpoint
+from pixmim_plugin.checkpoint import load_checkpoint
 
 
 def build_trained_model(config: str,
@@ -19,7 +19,7 @@ def build_trained_model(config: str,
     """Build ``config``'s model (with its data preprocessor, as the Runner
     does) and load ``checkpoint``, a file or a work_dir (its latest
     checkpoint). The file is loaded weights-only, a raw training
-    checkpoint included (``load_training_checkpoint``); ``trust`` loads it
+    checkpoint included (``load_checkpoint``); ``trust`` loads it
     in full (only for trusted files that hold more). Returns ``(cfg,
     model)`` in eval mode."""
     cfg = Config.fromfile(config)
@@ -34,10 +34,7 @@ def build_trained_model(config: str,
     if cfg.get('data_preprocessor'):
         cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     model = MODELS.build(cfg.model).eval()
-    if trust:
-        state = torch.load(checkpoint, map_location='cpu', weights_only=False)
-    else:
-        state = load_training_checkpoint(checkpoint)
+    state = load_checkpoint(checkpoint, trusted=trust)
     load_state_dict(model, state.get('state_dict', state))
     return cfg, model
 

@@ -1,6 +1,6 @@
 from mmdet.registry import OPTIM_WRAPPER_CONSTRUCTORS
 
-from pixmim_plugin.engine.backbone_layer_decay import \
+from pixmim_plugin.engine.optim import \
     BackboneLayerDecayOptimWrapperConstructor
 
 OPTIM_WRAPPER_CONSTRUCTORS.register_module(

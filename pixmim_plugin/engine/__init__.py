@@ -1,3 +1,4 @@
+from .hooks import HeadCheckHook
 from .runner import CompatRunner
 
-__all__ = ['CompatRunner']
+__all__ = ['CompatRunner', 'HeadCheckHook']

@@ -19,7 +19,7 @@ message and leaves mmengine's behaviour as it is.
 * **Training checkpoints as ``load_from`` on torch >= 2.6** (so ``mim test
   --checkpoint work_dirs/run/iter_N.pth``). Every checkpoint the runner
   loads outside that full resume stays weights-only, with
-  :func:`~pixmim_plugin.transfer.safe_load.training_checkpoint_globals`
+  :func:`~pixmim_plugin.checkpoint.training_checkpoint_globals`
   allowed during the load: ``HistoryBuffer``, numeric numpy arrays, scalars
   and dtypes, and in place of ``getattr`` a function returning only the
   buffer's four statistics methods.
@@ -48,7 +48,8 @@ from mmengine.runner.checkpoint import _load_checkpoint_to_model
 from mmengine.utils import digit_version
 from mmpretrain.registry import RUNNERS
 
-from pixmim_plugin.transfer.safe_load import training_checkpoint_globals
+from pixmim_plugin.checkpoint import (load_checkpoint,
+                                      training_checkpoint_globals)
 
 MMENGINE_VERSIONS = ('0.10.0', '0.10.7')  # what both fixes were written for
 TORCH_WEIGHTS_ONLY_DEFAULT = '2.6.0'
@@ -239,10 +240,8 @@ class CompatRunner(Runner):
                     'last_checkpoint). Resume from a copy in the work_dir '
                     'if you trust the file.') from error
         # From here as mmengine 0.10's Runner.load_checkpoint.
-        checkpoint = torch.load(
-            osp.expanduser(filename),
-            map_location=map_location,
-            weights_only=False)
+        checkpoint = load_checkpoint(
+            filename, map_location=map_location, trusted=True)
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
         model = self.model.module if is_model_wrapper(
             self.model) else self.model

@@ -5,13 +5,14 @@
 Pre-trains every method for each seed with the same budget (iterations,
 batch, learning rate, schedule), data order and seed through mmengine's
 Runner (the demo configs of configs/demo/ at the study's scale, see
-pixmim_plugin/analysis/study.py), evaluates each with a linear probe on the
+pixmim_plugin/analysis/study/), evaluates each with a linear probe on the
 object crops and the band PSNR, and writes OUT/report.md, OUT/study.csv and
 OUT/band_psnr.png. A random-init encoder is the probe's floor. Finished
 runs (OUT/results/*.json) are kept: a second call only adds what is
 missing. Runs one pre-training at a time on a GPU (the Runner's default
 device), else one per CPU core in worker processes (--jobs); a progress
-bar counts the runs, each run's log is OUT/logs/METHOD_seedS.log.
+bar counts the runs, each run's log is OUT/logs/NAME.log (mae_seed0,
+mae_src_seed0, ..., floor_seed0).
 """
 import argparse
 import os
@@ -19,9 +20,7 @@ import time
 
 import torch
 
-from pixmim_plugin.analysis.study import METHODS, study_scale
-from pixmim_plugin.analysis.study_report import (coverage_for_report,
-                                                 run_study, write_report)
+from pixmim_plugin.analysis.study import METHODS, run_and_report, study_scale
 
 
 def parse_args() -> argparse.Namespace:
@@ -66,29 +65,27 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    scale = study_scale(args.img_size, args.patch_size, args.embed_dims,
-                        args.depth)
-    config_kwargs = dict(
-        iters=args.iters, batch_size=args.batch_size, lr=args.lr, scale=scale)
     start = time.time()
-    if not args.report_only:
-        try:
-            run_study(args.out, args.methods, range(args.seeds), args.jobs,
-                      args.data_root, args.band_width, args.psnr_images,
-                      **config_kwargs)
-        except ValueError as error:  # e.g. another study's settings in --out
-            raise SystemExit(str(error)) from error
-    coverage = coverage_for_report(args.coverage_ann, args.coverage_samples,
-                                   **config_kwargs)
-    settings = dict(
-        iters=args.iters,
-        batch=args.batch_size,
-        lr=args.lr,
-        image=f'{args.img_size} px',
-        patch=args.patch_size,
-        encoder=f'ViT {args.depth} x {args.embed_dims}',
-        seeds=args.seeds)
-    print(write_report(args.out, args.methods, settings, coverage))
+    try:
+        report = run_and_report(
+            args.out,
+            args.methods,
+            seeds=args.seeds,
+            jobs=args.jobs,
+            data_root=args.data_root,
+            band_width=args.band_width,
+            psnr_images=args.psnr_images,
+            iters=args.iters,
+            batch_size=args.batch_size,
+            lr=args.lr,
+            scale=study_scale(args.img_size, args.patch_size, args.embed_dims,
+                              args.depth),
+            coverage_ann=args.coverage_ann,
+            coverage_samples=args.coverage_samples,
+            report_only=args.report_only)
+    except ValueError as error:  # e.g. another study's settings in --out
+        raise SystemExit(str(error)) from error
+    print(report)
     print(f'written to {args.out}/report.md ({time.time() - start:.0f} s)')
 
 

@@ -5,7 +5,7 @@ from mmengine.model import BaseModule
 from mmengine.utils import to_2tuple
 from mmpretrain.registry import MODELS
 
-from pixmim_plugin.frequency import check_radius, low_pass
+from pixmim_plugin.frequency import check_method, check_radius, low_pass
 
 
 @MODELS.register_module()
@@ -31,8 +31,10 @@ class LowFreqTargetGenerator(BaseModule):
             whose shorter side is ``ref_size`` and is scaled with the input:
             ``r = radius * min(H, W) / ref_size``. Defaults to None (radius
             in bins at every size).
-        method (str): ``'auto'``, ``'dft'`` (truncated real DFT as matrix
-            products) or ``'fft'``; all are exact. Defaults to ``'auto'``.
+        method (str): One of
+            :data:`pixmim_plugin.frequency.LOW_PASS_METHODS`: ``'auto'``,
+            ``'dft'`` (truncated real DFT as matrix products) or ``'fft'``;
+            all are exact. Defaults to ``'auto'``.
         init_cfg (dict, optional): Unused, for mmengine. Defaults to None.
     """
 
@@ -47,9 +49,7 @@ class LowFreqTargetGenerator(BaseModule):
                                      or ref_size <= 0):
             raise ValueError(
                 f'ref_size must be a positive int, got {ref_size!r}')
-        if method not in ('auto', 'dft', 'fft'):
-            raise ValueError(f"method must be 'auto', 'dft' or 'fft', "
-                             f'got {method!r}')
+        check_method(method)
         check_radius(radius, ref_size, name='radius')
         self.radius = radius
         self.ref_size = ref_size

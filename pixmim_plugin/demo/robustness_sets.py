@@ -2,7 +2,7 @@
 of its validation split, a texture-labelled variant and cue-conflict
 stimuli.
 
-In the demo set (:mod:`.demo_shapes`) textures are drawn independently of
+In the demo set (:mod:`.shapes`) textures are drawn independently of
 the class, so only shape predicts the label. Here each class also owns a
 texture (:data:`CLASS_TEXTURES`: a pattern and a colour pair). The
 *texture-labelled* variant draws a random shape filled with the texture of
@@ -23,9 +23,9 @@ from typing import Dict, Sequence
 import numpy as np
 from PIL import Image
 
-from .demo_corruptions import corrupt
-from .demo_shapes import CLASSES, _image_seed, _texture, shape_mask
-from .imagenet_c import CORRUPTIONS
+from pixmim_plugin.datasets.imagenet_c import CORRUPTIONS
+from .corruptions import corrupt
+from .shapes import CLASSES, _image_seed, _texture, shape_mask
 
 
 def _class_texture(label: int) -> Dict:

@@ -1,6 +1,6 @@
-"""``make study``: MAE, its two PixMIM changes alone and together, and MFM,
-pre-trained with one budget, one data order and one seed set on the demo
-shapes set, then compared by a linear probe and band PSNR.
+"""The configs of ``make study``'s runs: MAE, its two PixMIM changes alone
+and together, and MFM, pre-trained with one budget, one data order and one
+seed set on the demo shapes set.
 
 Every run is a demo config of ``configs/demo/`` (the real training path:
 mmengine's Runner built from the config) with the same study-scale changes
@@ -11,11 +11,9 @@ between the methods is only what differs between their demo configs.
 import os.path as osp
 from typing import Optional
 
-import torch
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmengine.runner import Runner
-from mmpretrain.registry import MODELS, RUNNERS
+
+from pixmim_plugin.analysis.study.record import Run
 
 DEMO_CONFIGS = dict(
     mae='mae_vit-tiny-p8_1xb32-600it_shapes.py',
@@ -29,6 +27,8 @@ METHODS = {
     'PixMIM': ('pixmim', 'pixmim'),
     'MFM': ('mfm', 'mfm'),
 }
+# the probe's floor: this method's model at its initialisation, untrained
+FLOOR_METHOD = 'MAE'
 
 
 def study_scale(img_size: int = 32,
@@ -153,44 +153,6 @@ def study_config(method: str,
     cfg.auto_scale_lr = dict(enable=False, base_batch_size=batch_size)
     cfg.randomness = dict(seed=seed, diff_rank_seed=False)
     cfg.work_dir = work_dir
-    cfg.experiment_name = f'{method}_seed{seed}'
+    cfg.experiment_name = Run(method, seed).name
     cfg.resume = False
     return cfg
-
-
-def pretrain(cfg: Config) -> torch.nn.Module:
-    """Train ``cfg`` with its runner (``runner_type``, else mmengine's
-    Runner), as mmpretrain's ``tools/train.py`` does; the trained model in
-    eval mode."""
-    if 'runner_type' in cfg:
-        runner = RUNNERS.build(cfg)
-    else:
-        runner = Runner.from_cfg(cfg)
-    return runner.train().eval()
-
-
-def random_init(cfg: Config, seed: int) -> torch.nn.Module:
-    """``cfg``'s model initialised as the Runner does, untrained (the
-    probe's floor)."""
-    init_default_scope('mmpretrain')
-    torch.manual_seed(seed)
-    model = cfg.model.copy()
-    model.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
-    model = MODELS.build(model)
-    model.init_weights()
-    return model.eval()
-
-
-def load_trained(cfg: Config, work_dir: str) -> Optional[torch.nn.Module]:
-    """The model of a finished run in ``work_dir`` (its last checkpoint,
-    saved at ``max_iters``), or None."""
-    path = osp.join(work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
-    if not osp.exists(path):
-        return None
-    model = random_init(cfg, 0)
-    # the study's own checkpoint: a full training checkpoint
-    state = torch.load(path, map_location='cpu', weights_only=False)
-    model.load_state_dict(state['state_dict'])
-    if torch.cuda.is_available():
-        model = model.cuda()
-    return model.eval()

@@ -18,8 +18,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from pixmim_plugin.datasets.imagenet_c import CORRUPTIONS
 from pixmim_plugin.frequency import disc_mask
-from .imagenet_c import CORRUPTIONS
 
 Corruption = Callable[[np.ndarray, int, np.random.Generator], np.ndarray]
 

@@ -1,3 +1,5 @@
+"""Layer-wise learning-rate decay over a detector's or segmentor's
+backbone, as in ViTDet."""
 from functools import partial
 
 from mmpretrain.engine.optimizers import \

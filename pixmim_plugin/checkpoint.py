@@ -1,4 +1,11 @@
-"""Weights-only loading of mmengine training checkpoints.
+"""The one way this package reads a checkpoint: :func:`load_checkpoint`.
+
+By default a file is loaded weights-only, with the globals of an mmengine
+training checkpoint allowed for that load only; ``trusted=True`` unpickles
+it in full (for files you wrote yourself). Every failure (a missing file,
+a file that is not a checkpoint, a truncated one, one that holds more than
+weights-only loading allows) raises :class:`CheckpointError`, whose message
+names the file and the problem.
 
 mmengine's runner saves, besides tensors, its message hub: ``HistoryBuffer``
 objects holding numpy arrays, numpy scalars, and the buffer's statistics
@@ -10,7 +17,9 @@ callable in the file is still refused. Plain torch: mmengine is imported
 only when the allowlist is built, and without it only the numpy entries are
 allowed.
 """
+import os.path as osp
 import pickle
+import zipfile
 from typing import Any, Callable, List, Tuple, Union
 
 import numpy as np
@@ -77,22 +86,67 @@ def training_checkpoint_globals() -> List[SafeGlobal]:
     ]
 
 
-def load_training_checkpoint(filename: str, map_location: Any = 'cpu') -> dict:
-    """``torch.load(weights_only=True)`` with
-    :func:`training_checkpoint_globals` allowed during this load only
-    (from torch 2.5, which has ``safe_globals``; before, plain
-    weights-only).
+class CheckpointError(ValueError):
+    """A file that could not be read as a checkpoint; the message names the
+    file and the problem."""
 
-    Args:
-        filename (str): The checkpoint.
-        map_location: As :func:`torch.load`'s.
 
-    Returns:
-        dict: The checkpoint.
-    """
+def _load(filename: str, map_location: Any, trusted: bool) -> dict:
+    if trusted:
+        return torch.load(
+            filename, map_location=map_location, weights_only=False)
     if not hasattr(torch.serialization, 'safe_globals'):  # torch < 2.5
         return torch.load(
             filename, map_location=map_location, weights_only=True)
     with torch.serialization.safe_globals(training_checkpoint_globals()):
         return torch.load(
             filename, map_location=map_location, weights_only=True)
+
+
+def load_checkpoint(filename: str,
+                    map_location: Any = 'cpu',
+                    trusted: bool = False) -> dict:
+    """Read a checkpoint: weights-only with
+    :func:`training_checkpoint_globals` allowed during this load only (from
+    torch 2.5, which has ``safe_globals``; before, plain weights-only), or
+    in full with ``trusted``.
+
+    Args:
+        filename (str): The checkpoint file.
+        map_location: As :func:`torch.load`'s. Defaults to ``'cpu'``.
+        trusted (bool): Unpickle everything the file holds. Only for files
+            you trust. Defaults to False.
+
+    Returns:
+        dict: The checkpoint.
+
+    Raises:
+        CheckpointError: The file is missing, is not a torch checkpoint, is
+            truncated, or holds objects weights-only loading refuses.
+    """
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise CheckpointError(f'{filename}: no such file')
+    try:
+        checkpoint = _load(filename, map_location, trusted)
+    except pickle.UnpicklingError as error:
+        # torch.save writes a zip archive: anything else is no checkpoint
+        if trusted or not zipfile.is_zipfile(filename):
+            raise CheckpointError(
+                f'{filename}: not a readable torch checkpoint (not a zip '
+                'archive written by torch.save)') from error
+        raise CheckpointError(
+            f'{filename} holds objects that weights-only loading refuses; '
+            'rerun with --trust (or trusted=True) if you trust it') from error
+    except (RuntimeError, EOFError, UnicodeDecodeError, ValueError,
+            AttributeError, ImportError, IndexError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(
+            error).__name__
+        raise CheckpointError(
+            f'{filename}: not a readable torch checkpoint (truncated or '
+            f'another format: {reason})') from error
+    if not isinstance(checkpoint, dict):
+        raise CheckpointError(
+            f'{filename}: holds a {type(checkpoint).__name__}, not a '
+            'checkpoint dict')
+    return checkpoint
