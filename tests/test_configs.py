@@ -83,10 +83,11 @@ PAIRS += [(CONVMAE.format('pixmim-convmae'), CONVMAE.format('convmae')),
 # What PixMIM changes: the algorithm, its target and the crop.
 PIXMIM_KEYS = ('model.type', 'model.target_generator', 'train_pipeline',
                'train_dataloader.dataset.pipeline')
-# What every config adds to the stock one it inherits.
+# What every config adds to the stock one it inherits: the plugin, its
+# runner, and the speed settings (fused optimizer, autocast dtype by device).
 WIRING = {
     'custom_imports.imports.0', 'custom_imports.allow_failed_imports',
-    'runner_type'
+    'runner_type', 'optim_wrapper.type', 'optim_wrapper.optimizer.fused'
 }
 
 

@@ -78,6 +78,19 @@ def test_choose_method_prefers_truncation_for_small_radius():
     assert frequency.choose_method(224, 40, 'cuda') == 'fft'
 
 
+def test_cuda_truncates_few_components_only_with_exact_matmuls():
+    """MFM's r = 16 at 224 px takes the truncated DFT on CUDA, unless TF32
+    matrix products would cost it its exactness."""
+    assert frequency.choose_method(224, 16, 'cuda') == 'dft'
+    saved = torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = True
+    try:
+        assert frequency.choose_method(224, 16, 'cuda') == 'fft'
+        assert frequency.choose_method(224, 16, 'cpu') == 'dft'
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = saved
+
+
 @pytest.mark.parametrize('radius', [-1, 8.5, float('nan'), float('inf')])
 def test_radius_out_of_range_is_rejected(radius):
     with pytest.raises(ValueError, match='radius'):
@@ -180,6 +193,31 @@ def test_spectral_distance_sum_matches_numpy_and_finite_differences(
         (xt, spectrum))
 
 
+@pytest.mark.parametrize('size', [(8, 10), (7, 9)])
+@pytest.mark.parametrize('per_image', [True, False])
+def test_spectral_distance_sum_of_a_difference_matches_numpy(
+        rng, size, per_image):
+    """Without a spectrum the distance is that of ``x`` from zero: passing
+    ``pred - target`` takes one transform for both (the DFT is linear)."""
+    h, w = size
+    x = rng.standard_normal((2, 3, h, w))
+    target = rng.standard_normal((2, 3, h, w))
+    u = np.round(np.fft.fftfreq(h) * h)
+    v = np.round(np.fft.fftfreq(w) * w)
+    disc = u[:, None]**2 + v[None, :]**2 < 2.5**2
+    mask = np.stack([~disc, disc])[:, None] if per_image else disc[None, None]
+    out = frequency.spectral_distance_sum(
+        torch.from_numpy(x - target).float(), None,
+        torch.from_numpy(mask[..., :w // 2 + 1]), 0.5)
+    expected = spectral_distance_reference(x, target,
+                                           np.broadcast_to(mask, x.shape), 0.5)
+    assert out.item() == pytest.approx(expected, rel=1e-5)
+    xt = torch.from_numpy(x[:, :, :5]).requires_grad_()
+    half = torch.from_numpy(mask[..., :5, :w // 2 + 1]).double()
+    assert torch.autograd.gradcheck(
+        lambda a: frequency.spectral_distance_sum(a, None, half, 0.5), (xt, ))
+
+
 def test_spectral_distance_sum_gradient_at_zero_difference_is_zero(rng):
     x = torch.from_numpy(rng.standard_normal((1, 1, 6, 7))).requires_grad_()
     frequency.spectral_distance_sum(x, torch.fft.rfft2(x.detach())).backward()
@@ -190,3 +228,32 @@ def test_spectral_distance_sum_checks_the_spectrum_shape():
     with pytest.raises(ValueError, match=r'rfft2 of \(\.\.\., 8, 9\)'):
         frequency.spectral_distance_sum(
             torch.zeros(1, 8, 9), torch.zeros(1, 8, 9, dtype=torch.cfloat))
+
+
+def test_fused_steps_compile_to_what_they_compute_eagerly(rng):
+    """The elementwise steps that run as one compiled kernel on CUDA give
+    what their eager form gives (compiled here for the CPU)."""
+    from pixmim_plugin.frequency import fused
+    diff = torch.from_numpy(rng.standard_normal((2, 3, 6, 4, 2))).float()
+    dist = fused.distance.eager(diff.clone(), 0.25)
+    expected = np.sqrt((diff.double().numpy()**2).sum(-1) + 0.0625)
+    np.testing.assert_allclose(dist.numpy(), expected, rtol=1e-6)
+    scale = torch.rand(2, 1, 6, 4)
+    x, kept = torch.randn(2, 3, 6, 7), torch.randn(2, 3, 6, 7)
+    high = torch.tensor([0., 1.]).view(2, 1, 1, 1)
+    offset = torch.tensor([0.5, -0.2, 1.0]).view(1, 3, 1, 1)
+    low_bound, high_bound = -torch.ones(3, 1, 1), torch.ones(3, 1, 1) * .8
+    blended = fused.blend.eager(x, kept, high, offset, low_bound, high_bound)
+    torch.testing.assert_close(blended[0], kept[0].clamp(-1, .8)[None][0])
+    torch.testing.assert_close(
+        blended[1],
+        torch.minimum(
+            torch.maximum(x[1] - kept[1] - offset[0], low_bound), high_bound))
+    for step, args in [(fused.distance, (diff, 0.25)),
+                       (fused.distance_gradient, (diff, dist, scale)),
+                       (fused.blend, (x, kept, high, offset, low_bound,
+                                      high_bound))]:
+        compiled = torch.compile(step.eager, dynamic=True, fullgraph=True)
+        torch.testing.assert_close(
+            compiled(*[a.clone() if torch.is_tensor(a) else a for a in args]),
+            step.eager(*args))

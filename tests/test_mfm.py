@@ -49,10 +49,7 @@ def test_frequency_corruption_matches_reference(rng, size, prob):
     half = size[1] // 2 + 1  # the rfft2 half of the removed bins
     assert removed.shape == (3, 1, size[0], half)
     assert np.array_equal(removed[0, 0].numpy(), expected_removed[:, :half])
-    np.testing.assert_allclose(
-        spectrum.numpy(),
-        np.fft.rfft2(inputs.double().numpy()),
-        atol=1e-3 * np.sqrt(size[0] * size[1]))
+    assert spectrum is None  # the loss transforms pred - clean once
     if prob == 0.0:  # high-pass images are mostly out of range: clamped
         assert (expected == 0).mean() > 0.2
 

@@ -4,6 +4,7 @@
     python tools/benchmark.py --quick    # under 2 minutes on 2 CPU cores
     python tools/benchmark.py --only mfm --batch 256   # MFM's GPU table
     python tools/benchmark.py --only bases --batch 4   # PixMIM on MFF etc.
+    python tools/benchmark.py --only speed --config configs/pixmim_mae_vit-b.py
 
 Everything is measured in one process and one run; each row is the median
 of repeated timings, and each ratio compares rows of the same table.
@@ -55,6 +56,9 @@ class Settings:
             sections).
         device (str): where the training-step sections run: 'cuda' when
             torch sees a GPU, else 'cpu'.
+        config (str): the config the speed section builds.
+        peak_tflops (float, optional): the device's dense peak, for the
+            speed section's share-of-peak column.
     """
     sections: Tuple[str, ...]
     quick: bool = False
@@ -63,6 +67,8 @@ class Settings:
     amp_dtypes: Tuple[str, ...] = ('float16', 'bfloat16')
     target_batch: int = 64
     device: str = field(default_factory=default_device)
+    config: str = osp.join(CONFIGS, 'pixmim_mae_vit-b.py')
+    peak_tflops: Optional[float] = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> 'Settings':
@@ -71,7 +77,14 @@ class Settings:
             quick=args.quick,
             threads=args.threads,
             batch=args.batch,
-            amp_dtypes=tuple(args.amp_dtypes))
+            amp_dtypes=tuple(args.amp_dtypes),
+            config=args.config,
+            peak_tflops=args.peak_tflops)
+
+    @property
+    def loader_images(self) -> int:
+        """JPEG files the speed section's loader timing decodes."""
+        return 32 if self.quick else 128
 
     @property
     def repeats(self) -> int:
@@ -457,8 +470,8 @@ def bench_mfm_pieces(settings: Settings, cfg, x: torch.Tensor) -> None:
         def mfm():
             with torch.autocast(device, cast, enabled=device == 'cuda'):
                 out = corruption(x, mean, std)
-                frequency_loss(pred.to(cast), out.spectrum,
-                               out.loss_mask).backward()
+                target = x if out.spectrum is None else out.spectrum
+                frequency_loss(pred.to(cast), target, out.loss_mask).backward()
 
         def pixel():
             with torch.autocast(device, cast, enabled=device == 'cuda'):
@@ -469,12 +482,88 @@ def bench_mfm_pieces(settings: Settings, cfg, x: torch.Tensor) -> None:
         rows.append([dtype] + [
             f'{t * 1e3:.2f}'
             for t in (med['mfm'], med['l2'], med['mfm'] - med['l2'])
-        ])
+        ] + [f"{med['mfm'] / med['l2']:.1f}x"])
     print_table(
         f'MFM pieces alone, batch {batch}, {device} (ms, median of '
-        f'{3 * settings.train_repeats})',
-        ['precision', 'corruption + frequency loss', 'pixel L2', 'difference'],
-        rows)
+        f'{3 * settings.train_repeats})', [
+            'precision', 'corruption + frequency loss', 'pixel L2',
+            'difference', 'ratio'
+        ], rows)
+
+
+def bench_mfm_pieces_only(settings: Settings) -> None:
+    """:func:`bench_mfm_pieces` without the whole steps before it."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(
+        osp.join(CONFIGS, 'mfm',
+                 'mfm_vit-base-p16_16xb128-amp-coslr-300e_in1k.py'))
+    x = torch.randn(settings.train_batch, 3, 224, 224, device=settings.device)
+    bench_mfm_pieces(settings, cfg, x)
+
+
+# dense bf16 / fp16 tensor-core peaks (TFLOP/s), by device name
+PEAK_TFLOPS = {'H200': 989.0, 'H100': 989.0, 'A100': 312.0, 'V100': 125.0}
+
+
+def bench_speed(settings: Settings) -> None:
+    """The config's training step in each variant torch offers, its
+    TFLOP/s and share of the device's peak, and its loader's images per
+    second per CPU core (see :mod:`pixmim_plugin.speed`)."""
+    from mmengine.config import Config
+
+    from pixmim_plugin.benchmark import speed
+    device, batch = settings.device, settings.train_batch
+    cfg = Config.fromfile(settings.config)
+    bf16 = device == 'cuda' and torch.cuda.is_bf16_supported(
+        including_emulation=False)
+    peak = settings.peak_tflops
+    if peak is None and device == 'cuda':
+        name = torch.cuda.get_device_name()
+        peak = next((v for k, v in PEAK_TFLOPS.items() if k in name), None)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = speed.write_jpegs(tmp, settings.loader_images)
+        per_core = speed.loader_throughput(cfg, files)
+        torch.manual_seed(0)
+        model = speed.build_model(cfg, device)
+        data = speed.synthetic_batch(cfg, model, files, batch)
+    shipped = speed.shipped_variant(cfg, device, bf16)
+    flops = speed.count_flops(model, data, shipped.dtype)
+    del model
+    rows, rates = [], {}
+    for variant in speed.variants(device, bf16):
+        torch.manual_seed(0)
+        model = speed.build_model(cfg, device)
+        step = speed.training_step(cfg, variant, data, model)
+        t = speed.time_step(step, settings.train_repeats, sync=settings.sync)
+        tflops = flops / t['median'] / 1e12
+        rates[variant] = batch / t['median']
+        print(
+            f"{variant.name}: {t['median'] * 1e3:.1f} ms/step, "
+            f"first step {t['first']:.1f} s",
+            flush=True)
+        rows.append([
+            variant.name + (' (as shipped)' if variant == shipped else ''),
+            f"{t['median'] * 1e3:.1f}", f'{rates[variant]:.0f}',
+            f'{tflops:.1f}', f'{tflops / peak * 100:.1f}%' if peak else '-',
+            f"{t['first']:.1f}"
+        ])
+        del model, step
+        if device == 'cuda':
+            torch.cuda.empty_cache()
+    print_table(
+        f'Training step of {osp.relpath(settings.config)}, batch {batch}, '
+        f'{device}: model.loss + update_params, {flops / 1e12:.2f} TFLOP '
+        f'per step (FlopCounterMode), median of {settings.train_repeats} '
+        f"after 3 warm-up steps{f', peak {peak:g} TFLOP/s' if peak else ''}", [
+            'variant', 'ms / step', 'images / s', 'TFLOP/s', 'of peak',
+            'first step (s)'
+        ], rows)
+    need = rates.get(shipped, max(rates.values())) / per_core
+    print_table(
+        f'Training pipeline of the config on {len(files)} JPEG files of '
+        '500 x 375, one process, one thread',
+        ['images / s per core', 'cores to feed the step as shipped'],
+        [[f'{per_core:.0f}', f'{need:.1f}']])
 
 
 # the sections, in the order a full run prints them
@@ -485,7 +574,9 @@ SECTIONS: Dict[str, Callable[[Settings], None]] = {
     'pipeline': bench_pipeline,
     'train_step': bench_train_step,
     'mfm': bench_mfm,
+    'mfm_pieces': bench_mfm_pieces_only,
     'bases': bench_bases,
+    'speed': bench_speed,
 }
 
 
@@ -506,13 +597,26 @@ def parse_args() -> Settings:
         choices=['float16', 'bfloat16'],
         default=['float16', 'bfloat16'],
         help='autocast dtypes of the MFM section on CUDA')
+    parser.add_argument(
+        '--config',
+        default=Settings.config,
+        help='the config of the speed section (default: '
+        'configs/pixmim_mae_vit-b.py)')
+    parser.add_argument(
+        '--peak-tflops',
+        type=float,
+        help="the device's dense peak in TFLOP/s, for the speed section's "
+        'share of peak (default: known for H200, H100, A100, V100)')
     return Settings.from_args(parser.parse_args())
 
 
 def main() -> None:
+    from mmengine.logging import MMLogger
     settings = parse_args()
     torch.set_num_threads(settings.threads)
     init_default_scope('mmpretrain')
+    # the builders' per-parameter INFO lines would bury the tables
+    MMLogger.get_instance('benchmark', log_level='WARNING')
     gpu = (
         torch.cuda.get_device_name()
         if torch.cuda.is_available() else 'no GPU')

@@ -50,7 +50,11 @@ optim_wrapper = dict(
     _delete_=True,
     type='OptimWrapper',
     optimizer=dict(
-        type='AdamW', lr=1e-3, betas=(0.9, 0.95), weight_decay=0.05),
+        type='AdamW',
+        lr=1e-3,
+        betas=(0.9, 0.95),
+        weight_decay=0.05,
+        fused=True),
     paramwise_cfg={{_base_.optim_wrapper.paramwise_cfg}})
 auto_scale_lr = dict(base_batch_size=batch_size)
 param_scheduler = [

@@ -88,7 +88,11 @@ optim_wrapper = dict(
     type='OptimWrapper',
     _delete_=True,
     optimizer=dict(
-        type='AdamW', lr=2e-4, betas=(0.9, 0.999), weight_decay=0.05),
+        type='AdamW',
+        lr=2e-4,
+        betas=(0.9, 0.999),
+        weight_decay=0.05,
+        fused=True),
     constructor='LayerDecayOptimizerConstructor',
     paramwise_cfg=dict(num_layers=12, layer_decay_rate=0.75))
 param_scheduler = [

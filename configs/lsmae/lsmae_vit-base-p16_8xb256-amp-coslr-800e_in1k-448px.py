@@ -50,5 +50,8 @@ train_dataloader = dict(
     collate_fn=dict(_delete_=True, type='default_collate'),
     dataset=dict(pipeline=train_pipeline))
 
-optim_wrapper = dict(optimizer=dict(lr=1.5e-4 * 2048 / 256))
+# fused AdamW; bfloat16 autocast where the GPU has it (see the MAE configs)
+optim_wrapper = dict(
+    type='AutoAmpOptimWrapper',
+    optimizer=dict(lr=1.5e-4 * 2048 / 256, fused=True))
 auto_scale_lr = dict(base_batch_size=2048)  # 8 GPUs x 256

@@ -27,3 +27,8 @@ train_pipeline = [
 train_dataloader = dict(
     dataset=dict(pipeline=train_pipeline),
     collate_fn=dict(_delete_=True, type='default_collate'))
+
+# Speed, as in every config of this project: fused AdamW, and autocast in
+# bfloat16 where the GPU has it, else float16 with dynamic loss scaling
+# (AutoAmpOptimWrapper decides at start-up and logs its choice).
+optim_wrapper = dict(type='AutoAmpOptimWrapper', optimizer=dict(fused=True))

@@ -34,14 +34,17 @@ model = dict(
 
 # base lr 3e-4 per 512 images; no weight decay on 1-D parameters (biases,
 # norms), the position embedding and the class token.
+# fused AdamW; autocast in bfloat16 where the GPU has it, else float16 with
+# dynamic loss scaling (AutoAmpOptimWrapper logs its choice)
 optim_wrapper = dict(
-    type='AmpOptimWrapper',
+    type='AutoAmpOptimWrapper',
     loss_scale='dynamic',
     optimizer=dict(
         type='AdamW',
         lr=3e-4 * 2048 / 512,
         betas=(0.9, 0.95),
-        weight_decay=0.05),
+        weight_decay=0.05,
+        fused=True),
     clip_grad=dict(max_norm=3.0),
     paramwise_cfg=dict(
         flat_decay_mult=0.,

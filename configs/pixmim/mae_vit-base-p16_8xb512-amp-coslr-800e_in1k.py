@@ -9,3 +9,8 @@ _base_ = [
 # Inheriting across packages tags every inherited dict with `_scope_`, which
 # the runner would pass on to `default_collate` as a keyword.
 train_dataloader = dict(collate_fn=dict(_delete_=True, type='default_collate'))
+
+# Speed, as in every config of this project: fused AdamW, and autocast in
+# bfloat16 where the GPU has it, else float16 with dynamic loss scaling
+# (AutoAmpOptimWrapper decides at start-up and logs its choice).
+optim_wrapper = dict(type='AutoAmpOptimWrapper', optimizer=dict(fused=True))

@@ -10,3 +10,8 @@ _base_ = [
 # (1e-4 * 2048 / 512) and auto_scale_lr all mean 16 GPUs x 128 = 2048.
 train_dataloader = dict(
     batch_size=128, collate_fn=dict(_delete_=True, type='default_collate'))
+
+# Speed, as in every config of this project: fused AdamW, and autocast in
+# bfloat16 where the GPU has it, else float16 with dynamic loss scaling
+# (AutoAmpOptimWrapper decides at start-up and logs its choice).
+optim_wrapper = dict(type='AutoAmpOptimWrapper', optimizer=dict(fused=True))

@@ -1,4 +1,5 @@
 from .hooks import HeadCheckHook
+from .optim import AutoAmpOptimWrapper
 from .runner import CompatRunner
 
-__all__ = ['CompatRunner', 'HeadCheckHook']
+__all__ = ['AutoAmpOptimWrapper', 'CompatRunner', 'HeadCheckHook']

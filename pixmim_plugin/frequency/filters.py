@@ -134,6 +134,17 @@ def _low_pass_fft(x: torch.Tensor, radius: float,
     return torch.fft.irfft2(spectrum * half, s=(h, w), norm='forward')
 
 
+def exact_cuda_matmul() -> bool:
+    """Whether float32 matrix products on CUDA run in full float32 (torch's
+    default): TF32 would cost the truncated DFT its exactness."""
+    return (not torch.backends.cuda.matmul.allow_tf32
+            and torch.get_float32_matmul_precision() == 'highest')
+
+
+# share of the side below which the truncated DFT replaces cuFFT on CUDA
+CUDA_DFT_SHARE = 0.2
+
+
 def choose_method(size: Size, radius: float, device=None) -> str:
     """Pick the cheaper exact formulation, ``'dft'`` or ``'fft'``.
 
@@ -141,15 +152,22 @@ def choose_method(size: Size, radius: float, device=None) -> str:
     image, ``K = 2 * floor(r) + 1`` kept components per axis, the FFT about
     ``H * W * log(H * W)``; measured on CPUs (``tools/benchmark.py``), the
     matrix products win while ``K`` stays below about 0.6 of the side, e.g.
-    2.3x faster for ``r = 40`` at 224 px. On CUDA the
-    FFT is used: cuFFT is fast, and float32 matrix products there may run in
-    TF32 and lose exactness.
+    2.3x faster for ``r = 40`` at 224 px. On CUDA cuFFT is fast and both
+    routes are bound by memory traffic: the truncated DFT reads the images
+    once and writes the result once, the FFT route also writes and reads a
+    spectrum and a filtered spectrum, so the DFT is used only for few
+    components (``K`` below :data:`CUDA_DFT_SHARE` of the side, MFM's
+    ``r = 16`` at 224 px) and only while float32 matrix products are exact
+    (:func:`exact_cuda_matmul`); PixMIM's ``r = 40`` at 224 px keeps the
+    FFT.
     """
-    if torch.device(device or 'cpu').type != 'cpu':
-        return 'fft'
     h, w = to_2tuple(size)
     k = 2 * math.floor(radius) + 1
-    return 'dft' if min(k, h) + min(k, w) < 0.6 * (h + w) else 'fft'
+    kept = min(k, h) + min(k, w)
+    if torch.device(device or 'cpu').type != 'cpu':
+        return 'dft' if (exact_cuda_matmul() and kept < CUDA_DFT_SHARE *
+                         (h + w)) else 'fft'
+    return 'dft' if kept < 0.6 * (h + w) else 'fft'
 
 
 def low_pass(x: torch.Tensor,

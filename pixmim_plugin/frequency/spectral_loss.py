@@ -8,6 +8,7 @@ from typing import Optional
 import torch
 from torch.autograd.function import once_differentiable
 
+from .fused import distance, distance_gradient
 from .grids import hermitian_weights
 
 
@@ -17,15 +18,14 @@ class _SpectralDistanceSum(torch.autograd.Function):
     zero-padded full complex FFT, several times the cost."""
 
     @staticmethod
-    def forward(ctx, x: torch.Tensor, spectrum: torch.Tensor,
+    def forward(ctx, x: torch.Tensor, spectrum: Optional[torch.Tensor],
                 mask: torch.Tensor, eps: float) -> torch.Tensor:
         h, w = x.shape[-2:]
         diff = torch.fft.rfft2(x)  # (..., H, W // 2 + 1), unnormalised
-        diff.sub_(spectrum)
+        if spectrum is not None:
+            diff.sub_(spectrum)
         # sqrt(|d / sqrt(HW)|^2 + eps) = sqrt(|d|^2 + eps HW) / sqrt(HW)
-        dist = diff.abs()
-        if eps > 0:
-            dist.hypot_(dist.new_full((), math.sqrt(eps * h * w)))
+        dist = distance(torch.view_as_real(diff), math.sqrt(eps * h * w))
         weight = mask * hermitian_weights(w, x.device)
         ctx.save_for_backward(diff, dist, mask)
         ctx.eps, ctx.size = eps, (h, w)
@@ -40,7 +40,10 @@ class _SpectralDistanceSum(torch.autograd.Function):
             dist = dist.clamp(min=torch.finfo(dist.dtype).tiny)
         # d/d(diff) of the sum, without the column weights: they cancel
         # against the adjoint of rfft2, irfft2 with halved inner columns
-        g = diff * (mask * (grad / math.sqrt(h * w)) / dist)
+        g = torch.view_as_complex(
+            distance_gradient(
+                torch.view_as_real(diff), dist,
+                mask * (grad / math.sqrt(h * w))))
         grad_x = grad_spectrum = None
         if ctx.needs_input_grad[0]:
             grad_x = torch.fft.irfft2(g, s=(h, w), norm='forward')
@@ -50,7 +53,7 @@ class _SpectralDistanceSum(torch.autograd.Function):
 
 
 def spectral_distance_sum(x: torch.Tensor,
-                          spectrum: torch.Tensor,
+                          spectrum: Optional[torch.Tensor] = None,
                           mask: Optional[torch.Tensor] = None,
                           eps: float = 0.) -> torch.Tensor:
     """Sum over masked DFT bins of the distance between two spectra.
@@ -59,14 +62,16 @@ def spectral_distance_sum(x: torch.Tensor,
     spectrum of a real image whose ``rfft2`` is ``spectrum``, returns
     ``sum(mask * sqrt(|X - T|^2 + eps))`` over the images, channels and
     bins of the full spectrum, computed on the ``rfft2`` half with
-    :func:`~pixmim_plugin.frequency.grids.hermitian_weights`.
-    Differentiable in ``x`` (and ``spectrum``) with a backward of one
-    ``irfft2``.
+    :func:`~pixmim_plugin.frequency.grids.hermitian_weights`. Without
+    ``spectrum``, ``T = 0``: pass the difference of two images as ``x``
+    (the DFT is linear), which takes one ``rfft2`` for both. Differentiable
+    in ``x`` (and ``spectrum``) with a backward of one ``irfft2``.
 
     Args:
         x (torch.Tensor): Real images (..., H, W).
-        spectrum (torch.Tensor): ``torch.fft.rfft2`` (default norm) of real
-            images of the same shape, complex (..., H, W // 2 + 1).
+        spectrum (torch.Tensor, optional): ``torch.fft.rfft2`` (default
+            norm) of real images of the same shape, complex
+            (..., H, W // 2 + 1). Defaults to None: zero.
         mask (torch.Tensor, optional): Symmetric weights of the half
             spectrum, broadcastable to ``spectrum`` (bool or float, see
             :func:`~pixmim_plugin.frequency.grids.half_spectrum_mask`).
@@ -77,7 +82,7 @@ def spectral_distance_sum(x: torch.Tensor,
         torch.Tensor: A scalar of ``x``'s dtype.
     """
     h, w = x.shape[-2:]
-    if spectrum.shape[-2:] != (h, w // 2 + 1):
+    if spectrum is not None and spectrum.shape[-2:] != (h, w // 2 + 1):
         raise ValueError(f'spectrum must be the rfft2 of (..., {h}, {w}) '
                          f'images, (..., {h}, {w // 2 + 1}), got '
                          f'{tuple(spectrum.shape)}')

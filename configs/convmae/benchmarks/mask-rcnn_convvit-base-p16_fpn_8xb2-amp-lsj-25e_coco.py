@@ -71,9 +71,14 @@ test_dataloader = val_dataloader
 
 optim_wrapper = dict(
     _delete_=True,
-    type='AmpOptimWrapper',
+    # bfloat16 where the GPU has it, else float16 with loss scaling
+    type='mmpretrain.AutoAmpOptimWrapper',
     optimizer=dict(
-        type='AdamW', lr=1e-4, betas=(0.9, 0.999), weight_decay=0.1),
+        type='AdamW',
+        lr=1e-4,
+        betas=(0.9, 0.999),
+        weight_decay=0.1,
+        fused=True),
     constructor='BackboneLayerDecayOptimWrapperConstructor',
     # ConvMAE's depths: stages 1-2, patch embeddings and positions 0, block
     # i of stage 3 i + 1, the rest 12; lr x 0.85 ** (12 - depth). No decay

@@ -45,10 +45,15 @@ train_dataloader = dict(batch_size=2)
 
 optim_wrapper = dict(
     _delete_=True,
-    type='AmpOptimWrapper',
+    # bfloat16 where the GPU has it, else float16 with loss scaling
+    type='mmpretrain.AutoAmpOptimWrapper',
     loss_scale='dynamic',
     optimizer=dict(
-        type='AdamW', lr=3e-4, betas=(0.9, 0.999), weight_decay=0.05),
+        type='AdamW',
+        lr=3e-4,
+        betas=(0.9, 0.999),
+        weight_decay=0.05,
+        fused=True),
     constructor='BackboneLayerDecayOptimWrapperConstructor',
     # lr x 0.75 ** (12 - depth); no weight decay on 1-d weights (biases,
     # norms), as ConvMAE's segmentation code

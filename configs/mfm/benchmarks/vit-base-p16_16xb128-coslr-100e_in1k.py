@@ -23,7 +23,7 @@ train_dataloader = dict(
     collate_fn=dict(_delete_=True, type='default_collate'))
 
 optim_wrapper = dict(
-    optimizer=dict(lr=2e-3 * 2048 / 512),
+    optimizer=dict(lr=2e-3 * 2048 / 512, fused=True),
     paramwise_cfg=dict(
         layer_decay_rate=0.8,
         custom_keys={

@@ -70,9 +70,14 @@ test_dataloader = val_dataloader
 
 optim_wrapper = dict(
     _delete_=True,
-    type='AmpOptimWrapper',
+    # bfloat16 where the GPU has it, else float16 with loss scaling
+    type='mmpretrain.AutoAmpOptimWrapper',
     optimizer=dict(
-        type='AdamW', lr=8e-5, betas=(0.9, 0.999), weight_decay=0.1),
+        type='AdamW',
+        lr=8e-5,
+        betas=(0.9, 0.999),
+        weight_decay=0.1,
+        fused=True),
     constructor='BackboneLayerDecayOptimWrapperConstructor',
     # no decay on norms and absolute positions, as ViTDet
     paramwise_cfg=dict(

@@ -21,10 +21,15 @@ model = dict(
 # (the stock `fp16=` key is read by nothing under mmengine; AMP is here)
 optim_wrapper = dict(
     _delete_=True,
-    type='AmpOptimWrapper',
+    # bfloat16 where the GPU has it, else float16 with loss scaling
+    type='mmpretrain.AutoAmpOptimWrapper',
     loss_scale='dynamic',
     optimizer=dict(
-        type='AdamW', lr=2e-4, betas=(0.9, 0.999), weight_decay=0.05),
+        type='AdamW',
+        lr=2e-4,
+        betas=(0.9, 0.999),
+        weight_decay=0.05,
+        fused=True),
     constructor='LayerDecayOptimizerConstructor',
     paramwise_cfg=dict(num_layers=12, layer_decay_rate=0.75))
 param_scheduler = [

@@ -14,6 +14,6 @@ _base_ = [
 ]
 
 optim_wrapper = dict(
-    optimizer=dict(lr=1e-3 * 1024 / 256),
+    optimizer=dict(lr=1e-3 * 1024 / 256, fused=True),
     paramwise_cfg=dict(layer_decay_rate=0.75))
 auto_scale_lr = dict(base_batch_size=1024)

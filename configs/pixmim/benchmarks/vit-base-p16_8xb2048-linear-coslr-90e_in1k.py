@@ -12,3 +12,6 @@ _base_ = [
 
 # lr 6.4 = 0.1 * 16384 / 256; the inherited schedule says 1024
 auto_scale_lr = dict(base_batch_size=16384)
+# autocast in bfloat16 where the GPU has it, else float16 with loss scaling;
+# LARS has no fused implementation in torch
+optim_wrapper = dict(type='AutoAmpOptimWrapper')

@@ -21,8 +21,8 @@ class MFM(BaseSelfSupervisor):
     corruption is drawn inside :meth:`loss`, on the batch's device, so any
     data pipeline and data preprocessor works; it is defined on pixels, with
     the preprocessor's normalisation (identity if it does not normalise).
-    The clean images' spectrum the corruption computes is handed to the loss
-    (one ``rfft2`` of the batch for both).
+    A corruption that computed the clean images' spectrum hands it to the
+    loss; otherwise the loss gets the clean images.
 
     Args:
         backbone (dict): e.g. ``BEiTViT`` with ``out_type='featmap'`` or

@@ -3,7 +3,8 @@ from typing import Optional, Sequence, Tuple
 import torch
 from mmpretrain.registry import MODELS
 
-from pixmim_plugin.frequency import check_radius, half_disc_mask
+from pixmim_plugin.frequency import check_radius, half_disc_mask, low_pass
+from pixmim_plugin.frequency.fused import blend
 from .base import CorruptedBatch, PixelCorruption
 
 
@@ -20,13 +21,15 @@ class FrequencyCorruption(PixelCorruption):
     mostly out of range), as in the official code.
 
     The result equals un-normalising, filtering the pixels, clamping and
-    normalising again, but takes one ``rfft2`` and one ``irfft2`` of the
-    normalised images: the low-pass keeps the zero frequency, so it commutes
-    with the normalisation; the high-pass removes it, so the pixel image
-    ``high(x) * std`` is ``high(x) - mean / std`` once normalised; and
-    clamping pixels to ``pixel_range`` is clamping normalised images to
-    ``(pixel_range - mean) / std``. The clean images' spectrum is returned
-    for the loss.
+    normalising again, but takes one exact low-pass of the normalised images
+    (:func:`~pixmim_plugin.frequency.low_pass`, by its cheapest route: a
+    truncated DFT of ``2 r + 1`` components per axis at the official sizes)
+    and two passes over the batch: the low-pass keeps the zero frequency,
+    so it commutes with the normalisation; a high-pass image is
+    ``x - low(x)``, whose pixels ``high(x) * std`` are ``x - low(x) -
+    mean / std`` once normalised; and clamping pixels to ``pixel_range`` is
+    clamping normalised images to ``(pixel_range - mean) / std``. The loss
+    takes the clean images and transforms ``pred - clean`` once.
 
     Args:
         radius (float): Disc radius in frequency bins. Defaults to 16, the
@@ -85,32 +88,30 @@ class FrequencyCorruption(PixelCorruption):
             mean, std (torch.Tensor): The normalisation, (C, 1, 1).
 
         Returns:
-            CorruptedBatch: float32 corrupted images (N, C, H, W), the
-            removed bins bool (N, 1, H, W // 2 + 1) and the clean images'
-            ``rfft2`` (N, C, H, W // 2 + 1).
+            CorruptedBatch: float32 corrupted images (N, C, H, W) and the
+            removed bins bool (N, 1, H, W // 2 + 1); no spectrum.
         """
         self.check_input(inputs)
-        n, _, h, w = inputs.shape
+        n, c, h, w = inputs.shape
         radius = self.radius_for(h, w)
         check_radius(radius, (h, w), name='radius')
         disc = half_disc_mask((h, w), radius, False, inputs.device)
-        low = self.sample_low_pass(n, inputs.device).view(n, 1, 1, 1)
-        removed = torch.where(low, ~disc, disc)  # (N, 1, H, W // 2 + 1)
+        low = self.sample_low_pass(n, inputs.device)
+        removed = torch.where(low.view(n, 1, 1, 1), ~disc, disc)
         with torch.autocast(inputs.device.type, enabled=False):
             mean, std = mean.float(), std.float()
-            spectrum = torch.fft.rfft2(inputs.float())  # (N, C, H, W//2+1)
-            # the inverse's 1 / (H W) rides on the mask: no scaling pass
-            kept = spectrum * (~removed / (h * w))
-            # a high-pass image is high(x) - mean / std once normalised: a
-            # constant is the zero frequency of the unscaled inverse
-            kept[:, :, 0, 0] -= ~low.view(n, 1) * (mean / std).reshape(1, -1)
-            corrupted = torch.fft.irfft2(kept, s=(h, w), norm='forward')
-            low_bound, high_bound = ((p - mean) / std
-                                     for p in self.pixel_range)
-            corrupted.clamp_(
-                torch.minimum(low_bound, high_bound),
-                torch.maximum(low_bound, high_bound))
-        return CorruptedBatch(corrupted, removed, spectrum)
+            x = inputs.float()
+            # the exact disc filter by the cheapest route for this size
+            # (a truncated DFT at r = 16, 224 px): no full-size FFT here
+            kept = low_pass(x, radius, inclusive=False)
+            # high-pass image: x - low(x) - mean / std once normalised (the
+            # pixels' mean is what the low-pass keeps of a constant); the
+            # pixel range is (range - mean) / std once normalised
+            bounds = [(p - mean) / std for p in self.pixel_range]
+            corrupted = blend(x, kept, (~low).to(x.dtype).view(n, 1, 1, 1),
+                              (mean / std).view(1, c, 1, 1),
+                              torch.minimum(*bounds), torch.maximum(*bounds))
+        return CorruptedBatch(corrupted, removed)
 
     def corrupt(self,
                 pixels: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:

@@ -25,8 +25,8 @@ class FrequencyLoss(BaseModule):
 
     The value is that of the full spectrum, computed on the ``rfft2`` half
     (the spectra of real images are Hermitian), with the target given as
-    images or as their ``rfft2`` (which :class:`FrequencyCorruption` has
-    already computed).
+    images (then one ``rfft2`` of ``pred - target`` serves both, the DFT
+    being linear) or as their ``rfft2``.
 
     Args:
         eps (float): Added under the square root, for a finite gradient at
@@ -71,15 +71,17 @@ class FrequencyLoss(BaseModule):
                 f'rfft2 (N, C, H, W // 2 + 1) = {half}, got '
                 f'{tuple(pred.shape)} and {tuple(target.shape)}')
         with torch.autocast(pred.device.type, enabled=False):
-            pred = pred.float()
-            spectrum = (
-                target.to(torch.complex64)
-                if target.is_complex() else torch.fft.rfft2(target.float()))
+            if target.is_complex():
+                x, spectrum = pred.float(), target.to(torch.complex64)
+            else:  # one rfft2 of the difference: the DFT is linear
+                # (a half-precision pred is promoted inside the subtraction)
+                x, spectrum = torch.sub(pred, target.float()), None
+                x = x.float()
             if mask is None:
-                total = spectral_distance_sum(pred, spectrum, eps=self.eps)
+                total = spectral_distance_sum(x, spectrum, eps=self.eps)
                 return self.loss_weight * total / (n * c * h * w)
             mask = self._half_mask(mask, pred.shape)
-            total = spectral_distance_sum(pred, spectrum, mask, self.eps)
+            total = spectral_distance_sum(x, spectrum, mask, self.eps)
             # masked bins of the full spectrum, over the batch and channels
             count = (mask * hermitian_weights(w, mask.device)).sum() * (
                 n * c / (mask.shape[0] * mask.shape[1]))
