@@ -211,3 +211,11 @@ def test_speed_variants_follow_the_device():
             ] == ['foreach + fp16', 'fused + fp16']
     assert [v.name for v in variants('cpu', bf16=False)
             ] == ['foreach', 'fused', 'fused + compile']
+
+
+def test_count_passes_counts_innermost_batch_sized_operations():
+    from pixmim_plugin.benchmark import count_passes
+    x = torch.randn(4, 3, 8, 8)
+    assert count_passes(lambda: (x * 2).sum(), [(4, 3, 8, 8)]) == 2
+    assert count_passes(lambda: x.view(12, 64).t(), [(4, 3, 8, 8)]) == 0
+    assert count_passes(lambda: (x * 2).sum(), [(1, 2)]) == 0

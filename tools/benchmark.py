@@ -26,9 +26,9 @@ from mmpretrain.registry import MODELS, TRANSFORMS
 from PIL import Image
 
 import pixmim_plugin  # noqa: F401
-from pixmim_plugin.benchmark import (MMSelfSupLowFreq, interleaved_medians,
-                                     median_time, no_sync, peak_extra_mb,
-                                     print_table)
+from pixmim_plugin.benchmark import (MMSelfSupLowFreq, count_passes,
+                                     interleaved_medians, median_time, no_sync,
+                                     peak_extra_mb, print_table)
 from pixmim_plugin.demo.shapes import render_image
 from pixmim_plugin.frequency import low_pass
 
@@ -479,15 +479,18 @@ def bench_mfm_pieces(settings: Settings, cfg, x: torch.Tensor) -> None:
 
         med = interleaved_medians(
             dict(mfm=mfm, l2=pixel), 3 * settings.train_repeats, sync)
+        n, c, h, w = x.shape
+        passes = count_passes(mfm, [(n, c, h, w), (n, c, h, w // 2 + 1)])
         rows.append([dtype] + [
             f'{t * 1e3:.2f}'
             for t in (med['mfm'], med['l2'], med['mfm'] - med['l2'])
-        ] + [f"{med['mfm'] / med['l2']:.1f}x"])
+        ] + [f"{med['mfm'] / med['l2']:.1f}x",
+             str(passes)])
     print_table(
         f'MFM pieces alone, batch {batch}, {device} (ms, median of '
         f'{3 * settings.train_repeats})', [
             'precision', 'corruption + frequency loss', 'pixel L2',
-            'difference', 'ratio'
+            'difference', 'ratio', 'batch-sized ops'
         ], rows)
 
 
@@ -544,7 +547,7 @@ def bench_speed(settings: Settings) -> None:
         rows.append([
             variant.name + (' (as shipped)' if variant == shipped else ''),
             f"{t['median'] * 1e3:.1f}", f'{rates[variant]:.0f}',
-            f'{tflops:.1f}', f'{tflops / peak * 100:.1f}%' if peak else '-',
+            f'{tflops:.3g}', f'{tflops / peak * 100:.1f}%' if peak else '-',
             f"{t['first']:.1f}"
         ])
         del model, step
@@ -552,7 +555,7 @@ def bench_speed(settings: Settings) -> None:
             torch.cuda.empty_cache()
     print_table(
         f'Training step of {osp.relpath(settings.config)}, batch {batch}, '
-        f'{device}: model.loss + update_params, {flops / 1e12:.2f} TFLOP '
+        f'{device}: model.loss + update_params, {flops / 1e9:.4g} GFLOP '
         f'per step (FlopCounterMode), median of {settings.train_repeats} '
         f"after 3 warm-up steps{f', peak {peak:g} TFLOP/s' if peak else ''}", [
             'variant', 'ms / step', 'images / s', 'TFLOP/s', 'of peak',

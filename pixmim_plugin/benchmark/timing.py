@@ -4,6 +4,7 @@ The module needs torch and numpy only; the memory section of the benchmark
 imports :class:`MMSelfSupLowFreq` from here in a fresh interpreter, from
 whatever directory it runs in.
 """
+import math
 import statistics
 import subprocess
 import sys
@@ -147,3 +148,43 @@ def print_table(title: str, header: List[str], rows: List[List[str]]) -> None:
     print('|' + '---|' * len(header))
     for row in rows:
         print('| ' + ' | '.join(row) + ' |')
+
+
+# profiler events that only view or allocate: not a pass over the data
+VIEW_OPS = ('view', 'reshape', 'empty', 'as_strided', 'select', 'slice',
+            'unsqueeze', 'squeeze', 'expand', 'permute', 'transpose', 't',
+            'flatten', 'unflatten', 'narrow', 'split', 'chunk', 'unbind',
+            'contiguous', 'detach', 'alias', 'real', 'resolve', 'lift',
+            'resize_')
+
+
+def count_passes(fn: Callable[[], object], shapes: List[tuple]) -> int:
+    """How many passes over batch-sized tensors one call of ``fn`` makes:
+    the innermost aten operations of ``torch.profiler``'s trace with an
+    argument of as many elements as one of ``shapes`` (reshaped views
+    included), views and allocations left out (an FFT with the copy it
+    makes inside counts as two)."""
+    wanted = {math.prod(s) for s in shapes}
+
+    def reads_batch(event) -> bool:
+        name = event.name
+        op = name[6:].lstrip('_').split('.')[0]
+        return (name.startswith('aten::')
+                and not any(op == v or (len(v) > 1 and op.startswith(v))
+                            for v in VIEW_OPS) and
+                bool(wanted & {math.prod(s)
+                               for s in event.input_shapes if s}))
+
+    def innermost(event) -> bool:
+        stack = list(event.cpu_children)
+        while stack:
+            child = stack.pop()
+            if reads_batch(child):
+                return False
+            stack.extend(child.cpu_children)
+        return True
+
+    with torch.profiler.profile(record_shapes=True) as prof:
+        fn()
+    return sum(
+        reads_batch(event) and innermost(event) for event in prof.events())

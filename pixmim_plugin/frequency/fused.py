@@ -1,8 +1,8 @@
 """Elementwise steps around the transforms, each one pass over the batch on
-CUDA: ``torch.compile`` fuses a step's arithmetic into one kernel there,
-while other devices run the same function eagerly. A compile that fails
-falls back to eager once, with a warning."""
-import functools
+CUDA: there ``torch.compile`` fuses a step's arithmetic (on real views of
+complex spectra) into one kernel; other devices run the eager form, which
+uses torch's complex kernels. A compile that fails falls back to the eager
+form once, with a warning."""
 import warnings
 from typing import Callable
 
@@ -12,56 +12,87 @@ import torch
 FUSE_ON_CUDA = True
 
 
-def fused(fn: Callable) -> Callable:
-    """``fn`` as one compiled kernel on CUDA inputs, eager elsewhere; the
-    eager function stays available as ``.eager``."""
-    compiled = None
-    failed = False
+class Fused:
+    """A step with an eager form and a kernel form, which is compiled and
+    used on CUDA tensors.
 
-    @functools.wraps(fn)
-    def call(*args):
-        nonlocal compiled, failed
-        if not (FUSE_ON_CUDA and args[0].is_cuda) or failed:
-            return fn(*args)
-        if compiled is None:
-            compiled = torch.compile(fn, dynamic=True, fullgraph=True)
+    Args:
+        eager (Callable): The step on the given tensors.
+        kernel (Callable): The same step on real views of its complex
+            arguments, traceable by ``torch.compile(fullgraph=True)``.
+        to_kernel (Callable): Turns the step's arguments into the kernel's.
+        from_kernel (Callable): Turns the kernel's result into the step's.
+    """
+
+    def __init__(self, eager: Callable, kernel: Callable, to_kernel: Callable,
+                 from_kernel: Callable) -> None:
+        self.eager, self.kernel = eager, kernel
+        self.to_kernel, self.from_kernel = to_kernel, from_kernel
+        self._compiled = None
+        self._failed = False
+
+    def __call__(self, *args):
+        if not (FUSE_ON_CUDA and args[0].is_cuda) or self._failed:
+            return self.eager(*args)
+        if self._compiled is None:
+            self._compiled = torch.compile(
+                self.kernel, dynamic=True, fullgraph=True)
         try:
-            return compiled(*args)
+            return self.from_kernel(self._compiled(*self.to_kernel(*args)))
         except Exception as error:  # a missing compiler, an old Triton
-            failed = True
-            warnings.warn(f'{fn.__name__} runs eagerly: torch.compile '
-                          f'failed ({type(error).__name__}: {error})')
-            return fn(*args)
-
-    call.eager = fn
-    return call
+            self._failed = True
+            warnings.warn(f'{self.eager.__name__} runs eagerly: '
+                          f'torch.compile failed ({type(error).__name__}: '
+                          f'{error})')
+            return self.eager(*args)
 
 
-@fused
-def distance(diff: torch.Tensor, offset: float) -> torch.Tensor:
-    """``sqrt(re^2 + im^2 + offset^2)`` of a spectrum given as its real
-    view (..., 2): the modulus, kept off zero by ``offset``."""
-    dist = torch.hypot(diff[..., 0], diff[..., 1])
+def _distance(diff: torch.Tensor, offset: float) -> torch.Tensor:
+    dist = diff.abs()
     if offset > 0:
         dist.hypot_(dist.new_full((), offset))
     return dist
 
 
-@fused
-def distance_gradient(diff: torch.Tensor, dist: torch.Tensor,
-                      scale: torch.Tensor) -> torch.Tensor:
-    """``diff * scale / dist`` on the real view (..., 2) of a spectrum:
-    the gradient of ``scale * dist`` by the spectrum."""
+def _distance_kernel(diff: torch.Tensor, offset: float) -> torch.Tensor:
+    dist = torch.hypot(diff[..., 0], diff[..., 1])
+    return torch.hypot(dist, dist.new_full((), offset)) if offset > 0 else dist
+
+
+distance = Fused(_distance, _distance_kernel, lambda diff, offset:
+                 (torch.view_as_real(diff), offset), lambda dist: dist)
+distance.__doc__ = """``sqrt(|diff|^2 + offset^2)`` of a complex spectrum
+(real, same shape): the modulus, kept off zero by ``offset``."""
+
+
+def _distance_gradient(diff: torch.Tensor, dist: torch.Tensor,
+                       scale: torch.Tensor) -> torch.Tensor:
+    return diff * (scale / dist)
+
+
+def _distance_gradient_kernel(diff: torch.Tensor, dist: torch.Tensor,
+                              scale: torch.Tensor) -> torch.Tensor:
     return diff * (scale / dist).unsqueeze(-1)
 
 
-@fused
-def blend(x: torch.Tensor, kept: torch.Tensor, high: torch.Tensor,
-          offset: torch.Tensor, low_bound: torch.Tensor,
-          high_bound: torch.Tensor) -> torch.Tensor:
-    """MFM's corrupted images from the images ``x`` and their low-pass
-    ``kept``: ``kept`` where ``high`` is 0, ``x - kept - offset`` where it
-    is 1 (per image), clamped to the bounds (per channel)."""
+distance_gradient = Fused(
+    _distance_gradient, _distance_gradient_kernel, lambda diff, dist, scale:
+    (torch.view_as_real(diff), dist, scale), torch.view_as_complex)
+distance_gradient.__doc__ = """``diff * scale / dist`` for a complex
+spectrum ``diff`` and real ``dist``, ``scale``: the gradient of
+``scale * dist`` by the spectrum (complex, ``diff``'s shape)."""
+
+
+def _blend(x: torch.Tensor, kept: torch.Tensor, high: torch.Tensor,
+           offset: torch.Tensor, low_bound: torch.Tensor,
+           high_bound: torch.Tensor) -> torch.Tensor:
     out = torch.addcmul(-(high * offset), x, high)
     out.addcmul_(kept, 1 - 2 * high)
     return out.clamp_(low_bound, high_bound)
+
+
+blend = Fused(_blend, _blend, lambda *args: args, lambda out: out)
+blend.__doc__ = """MFM's corrupted images from the images ``x`` (N, C, H, W)
+and their low-pass ``kept``: ``kept`` where ``high`` (N, 1, 1, 1) is 0,
+``x - kept - offset`` (offset (1, C, 1, 1)) where it is 1, clamped to the
+bounds (C, 1, 1)."""

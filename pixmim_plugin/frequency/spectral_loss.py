@@ -25,7 +25,7 @@ class _SpectralDistanceSum(torch.autograd.Function):
         if spectrum is not None:
             diff.sub_(spectrum)
         # sqrt(|d / sqrt(HW)|^2 + eps) = sqrt(|d|^2 + eps HW) / sqrt(HW)
-        dist = distance(torch.view_as_real(diff), math.sqrt(eps * h * w))
+        dist = distance(diff, math.sqrt(eps * h * w))
         weight = mask * hermitian_weights(w, x.device)
         ctx.save_for_backward(diff, dist, mask)
         ctx.eps, ctx.size = eps, (h, w)
@@ -40,10 +40,7 @@ class _SpectralDistanceSum(torch.autograd.Function):
             dist = dist.clamp(min=torch.finfo(dist.dtype).tiny)
         # d/d(diff) of the sum, without the column weights: they cancel
         # against the adjoint of rfft2, irfft2 with halved inner columns
-        g = torch.view_as_complex(
-            distance_gradient(
-                torch.view_as_real(diff), dist,
-                mask * (grad / math.sqrt(h * w))))
+        g = distance_gradient(diff, dist, mask * (grad / math.sqrt(h * w)))
         grad_x = grad_spectrum = None
         if ctx.needs_input_grad[0]:
             grad_x = torch.fft.irfft2(g, s=(h, w), norm='forward')

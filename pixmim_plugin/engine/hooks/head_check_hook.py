@@ -1,4 +1,5 @@
 """Refuse a checkpoint whose classifier head does not fit the benchmark."""
+import os.path as osp
 import pickle
 from typing import Optional
 
@@ -6,6 +7,8 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner.checkpoint import _load_checkpoint
 from mmpretrain.registry import HOOKS
+
+from pixmim_plugin.checkpoint import CheckpointError, load_checkpoint
 
 
 @HOOKS.register_module()
@@ -33,9 +36,12 @@ class HeadCheckHook(Hook):
         if not path:
             return
         try:
-            checkpoint = _load_checkpoint(path, map_location='cpu')
-        except pickle.UnpicklingError:
-            return  # refused weights-only: the runner's load says so
+            if osp.isfile(osp.expanduser(path)):
+                checkpoint = load_checkpoint(path)
+            else:  # a URL or a model-zoo name: mmengine's loader
+                checkpoint = _load_checkpoint(path, map_location='cpu')
+        except (CheckpointError, pickle.UnpicklingError):
+            return  # unreadable or refused: the runner's own load says why
         state = checkpoint.get('state_dict', checkpoint)
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
