@@ -159,8 +159,7 @@ class CompatRunner(Runner):
             f'autograd, backward) rather than mmengine '
             f"{mmengine.__version__}'s whole train_step, whose optimizer "
             'step dynamo cannot trace; data preprocessing and the optimizer '
-            'step run eagerly. The first iterations compile (about a minute '
-            'for a ViT-B on a GPU).')
+            'step run eagerly. The first iteration compiles and is slow.')
 
     def resume(self, filename: str, *args, **kwargs) -> None:
         """mmengine's ``resume``, loading the run's own checkpoint in full
