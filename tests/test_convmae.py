@@ -154,6 +154,29 @@ def test_convmae_b_parameter_count():
     assert frozen == ['backbone.pos_embed', 'neck.decoder_pos_embed']
 
 
+def test_stride16_patch_embedding_is_initialised_as_a_linear_layer():
+    """As the official ``initialize_weights`` (and MAE's): Xavier-uniform on
+    ``w.view(out, -1)``, so ConvMAE-B's 768 x 384 x 2 x 2 weight gets the
+    bound of a Linear(1536, 768), sqrt(6 / (1536 + 768)) = 0.051, not the
+    4-D conv's sqrt(6 / (1536 + 3072)) = 0.036."""
+    # ConvMAE-B's stage-2 and stage-3 widths: its stride-16 patch embedding
+    arch = dict(TINY, embed_dims=[8, 384, 768], num_heads=12)
+    model = MODELS.build(dict(type='ConvMAEViT', arch=arch, img_size=IMG))
+    model.init_weights()
+    weight = model.patch_embed3.projection.weight.detach().double().numpy()
+    assert weight.shape == (768, 384, 2, 2)
+    linear_bound = np.sqrt(6 / (384 * 2 * 2 + 768))  # fan in + fan out
+    conv_bound = np.sqrt(6 / (384 * 2 * 2 + 768 * 2 * 2))
+    assert round(linear_bound, 4) == 0.0510 and round(conv_bound, 4) == 0.0361
+    peak = np.abs(weight).max()
+    assert 0.999 * linear_bound < peak <= linear_bound
+    # uniform on (-b, b): std b / sqrt(3), as a Linear(1536, 768)'s
+    linear = torch.nn.init.xavier_uniform_(torch.empty(768, 1536))
+    np.testing.assert_allclose(
+        weight.std(), linear_bound / np.sqrt(3), rtol=0.01)
+    np.testing.assert_allclose(weight.std(), linear.std().item(), rtol=0.01)
+
+
 def test_feature_extraction_without_mask():
     backbone = MODELS.build(
         dict(

@@ -21,6 +21,7 @@ DET = osp.join(BENCH,
 SEG = osp.join(BENCH,
                'upernet_convvit-base-p16_8xb2-amp-160k_ade20k-512x512.py')
 LINEAR = osp.join(BENCH, 'convvit-base-p16_8xb512-linear-coslr-90e_in1k.py')
+FINETUNE = osp.join(BENCH, 'convvit-base-p16_8xb128-amp-coslr-100e_in1k.py')
 IMG = 64  # pre-training size: a 4 x 4 grid of 16-px patches
 TINY = dict(
     embed_dims=[8, 16, 32],
@@ -182,7 +183,7 @@ def mmdet_scope():
         yield
 
 
-def tiny_detector(checkpoint: str):
+def tiny_detector(checkpoint: str, **backbone):
     cfg = Config.fromfile(DET)
     cfg.merge_from_dict({
         'model.backbone.arch': dict(TINY, _delete_=True),
@@ -191,6 +192,10 @@ def tiny_detector(checkpoint: str):
         'model.backbone.global_attn_indexes': (0, 3),
         'model.backbone.init_cfg.checkpoint': checkpoint,
         'model.neck.in_channels': [8, 16, 32, 32],
+        **{
+            f'model.backbone.{k}': v
+            for k, v in backbone.items()
+        },
     })
     return MODELS.build(cfg.model), cfg
 
@@ -215,16 +220,21 @@ def test_detector_loads_every_encoder_weight(tmp_path, mmdet_scope):
         grid, size=(8, 8), mode='bicubic', align_corners=False)
     torch.testing.assert_close(ours['pos_embed'],
                                expected.flatten(2).transpose(1, 2))
+    # frozen after loading, as the official detector (sincos_pos_embed=True)
     assert not model.backbone.pos_embed.requires_grad
 
 
 def expected_depth(name: str) -> int:
-    """ConvMAE's segmentation rule, written out: stem 0, stage-3 block i at
-    i + 1, the rest at 5 (4 blocks)."""
+    """ConvMAE's rule (``get_layer_id_for_vit`` of its classification and
+    segmentation code), written out with this plugin's names: positions,
+    patch embeddings (``patch_embed4`` is ``patch_proj`` here) and conv
+    stages 0, stage-3 block i (``blocks3``, ``layers`` here) at i + 1, the
+    rest at 5 (4 blocks)."""
     if name.startswith('backbone.layers.'):
         return int(name.split('.')[2]) + 1
-    if name.startswith(('backbone.patch_embed', 'backbone.patch_proj',
-                        'backbone.blocks1.', 'backbone.blocks2.')):
+    if name == 'backbone.pos_embed' or name.startswith(
+        ('backbone.patch_embed', 'backbone.patch_proj', 'backbone.blocks1.',
+         'backbone.blocks2.')):
         return 0
     return 5
 
@@ -247,7 +257,7 @@ def test_detector_layer_decay_and_recipe(mmdet_scope):
     groups = param_groups(model, cfg, OPTIM_WRAPPER_CONSTRUCTORS)
     trainable = {n for n, p in model.named_parameters() if p.requires_grad}
     assert set(groups) == trainable
-    assert 'backbone.pos_embed' not in trainable  # frozen sin-cos
+    assert 'backbone.pos_embed' not in trainable  # as the official detector
     norms = {
         f'{m}.{p}'
         for m, module in model.named_modules()
@@ -270,6 +280,21 @@ def test_detector_layer_decay_and_recipe(mmdet_scope):
     assert 8 * cfg.train_dataloader.batch_size == 16
     assert cfg.param_scheduler[-1].type == 'CosineAnnealingLR'
     assert cfg.model.backbone.global_attn_indexes == (0, 3, 6, 10)
+
+
+def test_detector_trains_positions_at_depth_0_without_decay_on_request(
+        mmdet_scope):
+    """frozen_pos_embed=False: the position embedding trains, in the real
+    config's constructor at the lr of depth 0 (lr x 0.85 ** 5 for 4
+    blocks, as the stem) and without weight decay."""
+    from mmdet.registry import OPTIM_WRAPPER_CONSTRUCTORS
+    model, cfg = tiny_detector('', frozen_pos_embed=False)
+    assert model.backbone.pos_embed.requires_grad
+    groups = param_groups(model, cfg, OPTIM_WRAPPER_CONSTRUCTORS)
+    pos = groups['backbone.pos_embed']
+    assert pos['weight_decay'] == 0
+    assert pos['lr'] == pytest.approx(1e-4 * 0.85**5)
+    assert pos['lr'] == groups['backbone.patch_embed1.projection.weight']['lr']
 
 
 @pytest.fixture
@@ -305,11 +330,15 @@ def test_segmentor_loads_weights_and_decays_by_layer(tmp_path, mmseg_scope):
         assert torch.equal(ours[key], value), key  # same grid: 64 px
     assert all(layer.window_size == 0 for layer in model.backbone.layers)
     groups = param_groups(model, cfg, OPTIM_WRAPPER_CONSTRUCTORS)
+    # the position embedding trains, at depth 0, without weight decay
+    assert model.backbone.pos_embed.requires_grad
+    assert groups['backbone.pos_embed']['lr'] == pytest.approx(3e-4 * 0.75**5)
     for name, group in groups.items():
         lr = 3e-4 * 0.75**(5 - expected_depth(name))
         assert group['lr'] == pytest.approx(lr), name
         flat = dict(model.named_parameters())[name].ndim == 1
-        assert group['weight_decay'] == (0 if flat else 0.05), name
+        no_decay = flat or name == 'backbone.pos_embed'
+        assert group['weight_decay'] == (0 if no_decay else 0.05), name
 
 
 def test_linear_probe_loads_the_raw_encoder_frozen(tmp_path):
@@ -344,6 +373,66 @@ def test_linear_probe_loads_the_raw_encoder_frozen(tmp_path):
     assert not model.backbone.training and model.head.training
     feats = model.extract_feat(torch.randn(2, 3, IMG, IMG))
     assert feats[0].shape == (2, 32)
+
+
+def test_finetune_config_is_the_official_recipe_and_trains_positions(tmp_path):
+    """configs/convmae/benchmarks' fine-tuning: FINETUNE.md's and
+    main_finetune.py's numbers; the encoder loads every pre-trained weight
+    but the fusion and final norm; through the config's own constructor
+    the position embedding trains at depth 0 (lr x 0.65 ** 5 for 4 blocks)
+    without weight decay, and every other weight gets ConvMAE's
+    util/lr_decay.py rule (no decay on 1-d weights)."""
+    from mmpretrain.registry import MODELS as PRETRAIN_MODELS
+    from mmpretrain.registry import OPTIM_WRAPPER_CONSTRUCTORS
+    cfg = Config.fromfile(FINETUNE)
+    optim = cfg.optim_wrapper
+    assert cfg.train_dataloader.batch_size * 8 == 1024
+    assert optim.optimizer.type == 'AdamW' and optim.optimizer.fused
+    assert optim.optimizer.lr == pytest.approx(5e-4 * 1024 / 256)
+    assert optim.optimizer.weight_decay == 0.05
+    assert tuple(optim.optimizer.betas) == (0.9, 0.999)
+    assert optim.paramwise_cfg.layer_decay_rate == 0.65
+    assert cfg.model.backbone.drop_path_rate == 0.1
+    assert cfg.train_cfg.max_epochs == 100
+    warmup, cosine = cfg.param_scheduler
+    assert (warmup.end, cosine.begin, cosine.end) == (5, 5, 100)
+    assert cosine.eta_min == 1e-6
+    augments = {a.type: a.alpha for a in cfg.model.train_cfg.augments}
+    assert augments == dict(Mixup=0.8, CutMix=1.0)
+    assert cfg.model.head.loss.label_smooth_val == 0.1
+    steps = {step.type: step for step in cfg.train_dataloader.dataset.pipeline}
+    assert steps['RandomErasing'].erase_prob == 0.25
+    rand_aug = steps['RandAugment']
+    assert (rand_aug.magnitude_level, rand_aug.magnitude_std) == (9, 0.5)
+
+    _, state, path = converted(tmp_path, 'mmpretrain')
+    cfg.merge_from_dict({
+        'model.backbone.arch': dict(TINY, _delete_=True),
+        'model.backbone.img_size': IMG,
+        'model.backbone.init_cfg.checkpoint': path,
+        'model.head.in_channels': 32,
+    })
+    model = PRETRAIN_MODELS.build(cfg.model)
+    model.init_weights()
+    ours = model.backbone.state_dict()
+    for key, value in state.items():
+        name = key[len('backbone.'):]
+        if not name.startswith(PRETRAINING_ONLY):
+            assert torch.equal(ours[name], value), name
+    params = dict(model.named_parameters())
+    assert all(p.requires_grad for p in params.values())
+    groups = param_groups(model, cfg, OPTIM_WRAPPER_CONSTRUCTORS)
+    assert set(groups) == set(params)
+    pos = groups['backbone.pos_embed']
+    assert pos['weight_decay'] == 0
+    assert pos['lr_scale'] == pytest.approx(0.65**5)
+    stem = groups['backbone.patch_embed1.projection.weight']
+    assert pos['lr_scale'] == stem['lr_scale']
+    for name, group in groups.items():
+        scale = 0.65**(5 - expected_depth(name))
+        assert group['lr_scale'] == pytest.approx(scale), name
+        no_decay = params[name].ndim == 1 or name == 'backbone.pos_embed'
+        assert group['weight_decay'] == (0 if no_decay else 0.05), name
 
 
 @pytest.mark.parametrize('config', [

@@ -16,7 +16,11 @@
 # windows and global attention in blocks 0, 3, 6, 10 (as ConvMAE's forward
 # runs them), ViTDet's decomposed relative positions initialised to zero
 # (ConvMAE uses two shared BEiT bias tables, windowed and global, instead),
-# the frozen sin-cos positions interpolated from 14x14 to 64x64 on loading.
+# the pre-trained sin-cos positions interpolated from 14x14 to 64x64 on
+# loading and kept frozen, as the official detector does (its ConvViTDet,
+# built with sincos_pos_embed=True, sets pos_embed.requires_grad = False
+# after loading; the classification and segmentation code train it).
+# frozen_pos_embed=False trains it, at depth 0 and without weight decay.
 # Warm-up: ConvMAE's 0.5% of the iterations from 0.001 x lr; 25 epochs x
 # 7330 iterations (117266 images with boxes / 16) = 183250, 0.5% = 916.
 # Convert the pre-training checkpoint first, then pass it:
@@ -46,6 +50,7 @@ model = dict(
         global_attn_indexes=(0, 3, 6, 10),
         use_rel_pos=True,
         drop_path_rate=0.1,
+        frozen_pos_embed=True,
         init_cfg=dict(type='Pretrained', checkpoint='')),
     neck=dict(in_channels=[256, 384, 768, 768]),
     roi_head=dict(
@@ -82,11 +87,14 @@ optim_wrapper = dict(
     constructor='BackboneLayerDecayOptimWrapperConstructor',
     # ConvMAE's depths: stages 1-2, patch embeddings and positions 0, block
     # i of stage 3 i + 1, the rest 12; lr x 0.85 ** (12 - depth). No decay
-    # on norms and relative positions, as ConvMAE's detector.
+    # on norms, relative and absolute positions, as ConvMAE's detector.
     paramwise_cfg=dict(
         layer_decay_rate=0.85,
         norm_decay_mult=0.,
-        custom_keys={'.rel_pos_': dict(decay_mult=0.)}))
+        custom_keys={
+            '.rel_pos_': dict(decay_mult=0.),
+            '.pos_embed': dict(decay_mult=0.)
+        }))
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=916),
     dict(

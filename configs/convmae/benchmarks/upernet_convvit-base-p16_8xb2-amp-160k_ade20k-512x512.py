@@ -13,7 +13,12 @@
 # to stride 32 (ConvMAE: a stride-2 3x3 convolution, BN and GELU); ViTDet's
 # decomposed relative positions initialised to zero (ConvMAE: a BEiT
 # relative position bias table per block and LayerScale initialised to 1),
-# the frozen sin-cos positions interpolated from 14x14 to 32x32 on loading.
+# the pre-trained sin-cos positions interpolated from 14x14 to 32x32 on
+# loading and trained, as ConvMAE's segmentation code does (depth 0, no
+# weight decay: ConvMAE's constructor means to spare it, through
+# no_weight_decay(), but compares 'pos_embed' with the prefixed name
+# 'backbone.pos_embed', so its position embedding is decayed; here it is
+# not, as in ConvMAE's classification and detection code).
 # Convert the pre-training checkpoint first, then pass it:
 #   python tools/convert_checkpoint.py CKPT convvit-b_mmseg.pth --to mmseg --trust
 #   mim train mmseg THIS_CONFIG --launcher pytorch --gpus 8 --cfg-options \
@@ -56,8 +61,11 @@ optim_wrapper = dict(
         fused=True),
     constructor='BackboneLayerDecayOptimWrapperConstructor',
     # lr x 0.75 ** (12 - depth); no weight decay on 1-d weights (biases,
-    # norms), as ConvMAE's segmentation code
-    paramwise_cfg=dict(layer_decay_rate=0.75, flat_decay_mult=0.))
+    # norms), as ConvMAE's segmentation code, nor on the position embedding
+    paramwise_cfg=dict(
+        layer_decay_rate=0.75,
+        flat_decay_mult=0.,
+        custom_keys={'.pos_embed': dict(decay_mult=0.)}))
 param_scheduler = [
     dict(
         type='LinearLR', start_factor=1e-6, by_epoch=False, begin=0, end=1500),

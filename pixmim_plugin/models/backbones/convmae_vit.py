@@ -5,7 +5,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import build_norm_layer
-from mmengine.model.weight_init import xavier_init
 from mmengine.utils import to_2tuple
 from mmpretrain.models.backbones.base_backbone import BaseBackbone
 from mmpretrain.models.backbones.vision_transformer import \
@@ -145,8 +144,11 @@ class ConvMAEViT(BaseBackbone):
 
     def init_weights(self) -> None:
         """The frozen sin-cos position embedding, and the stride-16 patch
-        embedding initialised as a linear layer (as MAE does); with a
-        ``Pretrained`` init the checkpoint's weights are kept as loaded."""
+        embedding's conv weight initialised as a linear layer: Xavier-uniform
+        on ``w.view(out, -1)`` (fan in ``in * k * k``, fan out ``out``), as
+        the official ConvMAE and MAE code do; its bias keeps PyTorch's
+        default, as there. With a ``Pretrained`` init the checkpoint's
+        weights are kept as loaded."""
         super().init_weights()
         if isinstance(self.init_cfg, dict) and \
                 self.init_cfg.get('type') == 'Pretrained':
@@ -156,7 +158,8 @@ class ConvMAEViT(BaseBackbone):
         self.pos_embed.data.copy_(
             build_2d_sincos_position_embedding(self.grid[::-1],
                                                self.embed_dims).float())
-        xavier_init(self.patch_embed3.projection, distribution='uniform')
+        weight = self.patch_embed3.projection.weight.data
+        nn.init.xavier_uniform_(weight.view(weight.shape[0], -1))
 
     def random_masking(self, batch: int,
                        device: torch.device) -> Tuple[torch.Tensor, ...]:

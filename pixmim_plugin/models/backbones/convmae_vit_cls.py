@@ -13,7 +13,8 @@ class ConvMAEViTCls(ConvMAEViTDet):
     fine-tuning and linear-probing model (``ConvViT`` with ``global_pool``):
     the three stages with global attention, the stage-3 tokens averaged,
     then a new LayerNorm (``fc_norm``). Neither the pre-training fusion of
-    stages 1-2 nor the pre-trained final norm is used.
+    stages 1-2 nor the pre-trained final norm is used. The position
+    embedding is trained when fine-tuning, as the official classifier does.
 
     Args:
         arch (str | dict): As :class:`ConvMAEViT`. Defaults to ``'b'``.

@@ -54,9 +54,12 @@ class ConvMAEViTDet(ConvMAEViT):
     (zero at the start). The parameter names are :class:`ConvMAEViT`'s, so
     its weights load unchanged, except those only pre-training uses: the
     multi-scale fusion convolutions and the final norm are not built (and
-    skipped when a pre-training checkpoint is loaded). The
-    frozen position embedding is interpolated (bicubic) to ``img_size``
-    when a checkpoint is loaded. No masking: ``forward(x)`` extracts.
+    skipped when a pre-training checkpoint is loaded). The position
+    embedding, frozen in pre-training, is interpolated (bicubic) to
+    ``img_size`` when a checkpoint is loaded and trained, as the official
+    classification and segmentation code do (``frozen_pos_embed=True`` keeps
+    it frozen, as the official detector does). No masking: ``forward(x)``
+    extracts.
 
     Args:
         arch (str | dict): As :class:`ConvMAEViT`. Defaults to ``'b'``.
@@ -71,6 +74,9 @@ class ConvMAEViTDet(ConvMAEViT):
             Defaults to True.
         drop_path_rate (float): Stochastic depth, rising linearly over all
             blocks of the three stages. Defaults to 0.
+        frozen_pos_embed (bool): Keep the position embedding frozen.
+            Defaults to False: trained, at depth 0 of :meth:`get_layer_depth`
+            (the configs also spare it weight decay).
         norm_cfg (dict): Norm of the stage-3 blocks. Defaults to
             ``dict(type='LN', eps=1e-6)``.
         init_cfg (dict, optional): Initialization config.
@@ -83,6 +89,7 @@ class ConvMAEViTDet(ConvMAEViT):
                  global_attn_indexes: Sequence[int] = (0, 3, 6, 10),
                  use_rel_pos: bool = True,
                  drop_path_rate: float = 0.,
+                 frozen_pos_embed: bool = False,
                  norm_cfg: dict = dict(type='LN', eps=1e-6),
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
@@ -100,6 +107,8 @@ class ConvMAEViTDet(ConvMAEViT):
             raise ValueError(f'ConvMAEViTDet: global_attn_indexes must be '
                              f'stage-3 blocks in [0, {depth - 1}], got {bad}')
         self.global_attn_indexes = tuple(global_attn_indexes)
+        # frozen in pre-training (fixed sin-cos), trained in transfer
+        self.pos_embed.requires_grad = not frozen_pos_embed
         # pre-training only: fusion into the last block and the final norm
         del self.fuse1, self.fuse2, self.ln1
         old = self.layers[0]
@@ -169,10 +178,11 @@ class ConvMAEViTDet(ConvMAEViT):
     def get_layer_depth(self,
                         param_name: str,
                         prefix: str = '') -> Tuple[int, int]:
-        """Layer depth for layer-wise lr decay, as ConvMAE's segmentation
-        code counts it: the convolutional stages, every patch embedding and
-        the positions are layer 0, stage-3 block ``i`` is layer ``i + 1``,
-        everything else (outside the backbone) layer ``depth + 1``.
+        """Layer depth for layer-wise lr decay, as ConvMAE's classification
+        (``util/lr_decay.py``) and segmentation code count it: the
+        convolutional stages, every patch embedding and the position
+        embedding are layer 0, stage-3 block ``i`` is layer ``i + 1``,
+        everything else (``fc_norm``, necks, heads) layer ``depth + 1``.
 
         Returns:
             Tuple[int, int]: The depth and the number of depths,
