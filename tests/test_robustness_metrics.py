@@ -10,7 +10,10 @@ from pixmim_plugin.datasets.wnids import (IMAGENET_A_WNIDS, IMAGENET_R_WNIDS,
                                           IMAGENET_WNIDS, imagenet_indices)
 from pixmim_plugin.evaluation.metrics import (MeanCorruptionError, ShapeBias,
                                               SubsetAccuracy,
-                                              corruption_errors, shape_bias)
+                                              corruption_errors)
+from pixmim_plugin.evaluation.metrics import \
+    mean_corruption_error as mce_module
+from pixmim_plugin.evaluation.metrics import shape_bias
 from pixmim_plugin.evaluation.metrics.mean_corruption_error import \
     ALEXNET_ERRORS
 
@@ -56,14 +59,72 @@ def test_mce_independent_of_corruption_order():
     assert a == pytest.approx(b)
 
 
-def test_mce_needs_every_corruption():
+def test_ragged_severities_are_refused():
     errors = error_fixture()
     del errors['fog', 3]
     with pytest.raises(ValueError, match='fog'):
         corruption_errors(errors, ALEXNET_ERRORS)
+
+
+@pytest.fixture
+def logged(monkeypatch):
+    """The messages the metric logs."""
+    lines = []
+    monkeypatch.setattr(mce_module, 'print_log',
+                        lambda msg, *args, **kwargs: lines.append(msg))
+    return lines
+
+
+def test_subset_of_corruptions_is_mce_partial_never_mce(logged):
     errors = {k: v for k, v in error_fixture().items() if k[0] != 'snow'}
-    with pytest.raises(ValueError, match='snow'):
-        corruption_errors(errors, ALEXNET_ERRORS)
+    out = corruption_errors(errors, ALEXNET_ERRORS)
+    assert 'mCE' not in out
+    kept = [(i, c) for i, c in enumerate(CORRUPTIONS) if c != 'snow']
+    ces = [(i + 1) * 0.15 / (5 * ALEXNET_ERRORS[c]) for i, c in kept]
+    assert out['mCE_partial'] == pytest.approx(100 * sum(ces) / 14)
+    # all five severities: each CE is the benchmark's CE of its corruption
+    assert out['CE/fog'] == pytest.approx(100 * 10 * 0.03 / 0.819324)
+    (line, ) = logged
+    assert 'mCE_partial' in line and 'snow' not in line.split('not the')[0]
+    assert "'fog'" in line and '[1, 2, 3, 4, 5]' in line
+    # the extra corruptions averaged in are not the benchmark either
+    out = corruption_errors(error_fixture(), {
+        **ALEXNET_ERRORS, 'spatter': 0.5
+    }, CORRUPTIONS + ('spatter', ))
+    assert 'mCE' not in out and 'mCE_partial' in out
+
+
+def test_subset_of_severities_with_five_severity_means_gives_no_ce(logged):
+    """AlexNet's published errors are means over severities 1-5: dividing
+    severity 5's error by them is no CE; only the errors are reported."""
+    errors = {k: v for k, v in error_fixture().items() if k[1] == 5}
+    out = corruption_errors(errors, ALEXNET_ERRORS)
+    assert not [k for k in out if 'CE' in k]
+    assert out['error/severity_5'] == pytest.approx(40)  # mean of (i+1)*5
+    assert out['mean_error'] == pytest.approx(40)
+    (line, ) = logged
+    assert 'no CE' in line and 'severities [5]' in line
+
+
+def test_subset_of_severities_with_a_reference_per_severity(logged):
+    """A reference of five errors per corruption normalises any severity
+    set: CE_c = sum_{s in S} E / sum_{s in S} E^ref."""
+    reference = {c: [0.5, 0.6, 0.7, 0.8, 0.9] for c in CORRUPTIONS}
+    errors = {k: v for k, v in error_fixture().items() if k[1] in (2, 4)}
+    out = corruption_errors(errors, reference)
+    # fog is corruption 10: errors 0.2 and 0.4
+    assert out['CE_partial/fog'] == pytest.approx(100 * 0.6 / 1.4)
+    assert 'CE/fog' not in out and 'mCE' not in out
+    # mean over i of (i + 1) * 0.06 / 1.4 = 8 * 0.06 / 1.4
+    assert out['mCE_partial'] == pytest.approx(100 * 8 * 0.06 / 1.4)
+    assert 'severities [2, 4]' in logged[0]
+    # all five severities: the benchmark's mCE, sum over sum
+    out = corruption_errors(error_fixture(), reference)
+    assert out['mCE'] == pytest.approx(100 * 8 * 0.15 / 3.5)
+    # five equal reference errors are the same as their mean
+    flat = {c: [ALEXNET_ERRORS[c]] * 5 for c in CORRUPTIONS}
+    assert corruption_errors(error_fixture(), flat)['mCE'] == pytest.approx(
+        corruption_errors(error_fixture(), ALEXNET_ERRORS)['mCE'])
 
 
 def sample(label, pred, score=None, **meta):
@@ -99,9 +160,23 @@ def test_mce_metric_counts_samples(tmp_path):
     assert out['error/severity_5'] == pytest.approx(25 / 15)
 
 
+def test_mce_metric_on_one_severity_reports_no_mce(logged):
+    metric = MeanCorruptionError()
+    metric.process({}, [
+        sample(0, int(c == 'fog'), corruption=c, severity=5)
+        for c in CORRUPTIONS
+    ])
+    out = metric.compute_metrics(metric.results)
+    assert not [k for k in out if 'CE' in k]
+    assert out['error/fog'] == 100 and out['error/severity_5'] == 100 / 15
+    assert 'no CE' in logged[0]
+
+
 def test_mce_metric_bad_input(tmp_path):
     with pytest.raises(ValueError, match='reference error of fog'):
         MeanCorruptionError(reference={**ALEXNET_ERRORS, 'fog': 1.5})
+    with pytest.raises(ValueError, match='reference error of fog.*5 such'):
+        MeanCorruptionError(reference={**ALEXNET_ERRORS, 'fog': [0.5] * 4})
     metric = MeanCorruptionError()
     metric.dataset_meta = dict(classes=tuple(range(1000)))
     with pytest.raises(KeyError, match='meta_keys'):

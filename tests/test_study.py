@@ -128,6 +128,27 @@ def test_report_puts_the_floor_first_and_averages_seeds(tmp_path):
         write_report(str(tmp_path), ['PixMIM'], dict(iters=2))
 
 
+def test_study_coverage_is_the_papers_per_image_measure(tmp_path):
+    content = write_coco(str(tmp_path / 'coco'), 'val', 3)
+    ann = str(tmp_path / 'coco' / 'annotations' / 'instances_val.json')
+    images = str(tmp_path / 'coco' / 'images' / 'val')
+    per_image = study_coverage(ann, images, 2, **TINY)
+    assert [c['crop'] for c in per_image] == ['rrc', 'src']
+    assert per_image[0]['unit'] == 'image'
+    assert per_image[0]['units'] == len(
+        {a['image_id']
+         for a in content['annotations']})
+    per_object = study_coverage(ann, images, 2, per_instance=True, **TINY)
+    assert per_object[0]['unit'] == 'object'
+    assert per_object[0]['units'] == len(content['annotations'])
+    os.makedirs(tmp_path / 'results')
+    result = _result(Run('MAE', 0), 40.)
+    with open(tmp_path / 'results' / f'{result.run.name}.json', 'w') as f:
+        json.dump(result.to_json(), f)
+    text = write_report(str(tmp_path), ['MAE'], dict(iters=2), per_image)
+    assert "2 crops each, averaged first): each image's foreground" in text
+
+
 @pytest.mark.training
 def test_tiny_study_end_to_end(tmp_path):
     data = tmp_path / 'shapes'

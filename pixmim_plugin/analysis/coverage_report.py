@@ -1,39 +1,34 @@
-"""Input and output of the object-coverage tool: instance masks from a
-COCO-format file, the CSVs and the bar chart."""
+"""Input and output of the object-coverage tool: foreground masks (one per
+image: the union of an image's COCO instance masks, or a folder of mask
+files as PSSL ships them) or, as an option, one mask per instance; the CSVs
+and the bar chart."""
 import csv
 import json
 import os
 import os.path as osp
-from typing import List, Optional, Sequence, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from pixmim_plugin.datasets.transforms.load_object_mask import rle_to_mask
 
+# PSSL's files: <root>/train/<wnid>/<image>.JPEG_eiseg.npz, ``arr_0 == 1``
+# marking the foreground (PaddleSeg's PSSLDataset reads them so)
+PSSL_SUFFIX = '_eiseg.npz'
+MASK_SUFFIXES = (PSSL_SUFFIX, '.png')
 
-def load_coco_objects(ann_file: str,
-                      img_root: Optional[str] = None,
-                      max_images: Optional[int] = None) -> List[Tuple]:
-    """Instance masks of a COCO-format annotation file (crowd regions
-    skipped). Uncompressed RLE (the demo set's) is decoded here; polygons
-    and compressed RLE need pycocotools.
 
-    Args:
-        ann_file (str): The annotation JSON.
-        img_root (str, optional): The images' folder; checked to hold every
-            image, and read for the size of images whose entry lacks it.
-        max_images (int, optional): Only the first images (by id).
-
-    Returns:
-        list[tuple]: ``(image_id, annotation_id, mask)``, mask bool (H, W).
-    """
+def _coco_images(ann_file: str, img_root: Optional[str],
+                 max_images: Optional[int]) -> Iterator[Tuple[dict, list]]:
+    """``(image info, its annotations)`` of a COCO-format file, by image
+    id, with ``height`` / ``width`` read from ``img_root`` where the entry
+    lacks them."""
     with open(ann_file) as f:
         content = json.load(f)
     images = sorted(content['images'], key=lambda i: i['id'])[:max_images]
     anns = {}
     for ann in content['annotations']:
         anns.setdefault(ann['image_id'], []).append(ann)
-    objects = []
     for info in images:
         if img_root is not None:
             path = osp.join(img_root, info['file_name'])
@@ -44,13 +39,107 @@ def load_coco_objects(ann_file: str,
                 from PIL import Image
                 with Image.open(path) as img:
                     info['width'], info['height'] = img.size
-        for ann in anns.get(info['id'], []):
+        yield info, anns.get(info['id'], [])
+
+
+def load_coco_objects(ann_file: str,
+                      img_root: Optional[str] = None,
+                      max_images: Optional[int] = None) -> List[Tuple]:
+    """One mask per instance of a COCO-format annotation file (crowd
+    regions skipped), for the per-instance measure. Uncompressed RLE (the
+    demo set's) is decoded here; polygons and compressed RLE need
+    pycocotools.
+
+    Args:
+        ann_file (str): The annotation JSON.
+        img_root (str, optional): The images' folder; checked to hold every
+            image, and read for the size of images whose entry lacks it.
+        max_images (int, optional): Only the first images (by id).
+
+    Returns:
+        list[tuple]: ``(image_id, annotation_id, mask)``, mask bool (H, W).
+    """
+    objects = []
+    for info, anns in _coco_images(ann_file, img_root, max_images):
+        for ann in anns:
             if ann.get('iscrowd', 0):
                 continue
             mask = _decode(ann['segmentation'], info['height'], info['width'])
             if mask.any():
                 objects.append((info['id'], ann['id'], mask))
     return objects
+
+
+def load_coco_foregrounds(ann_file: str,
+                          img_root: Optional[str] = None,
+                          max_images: Optional[int] = None) -> List[Tuple]:
+    """One foreground mask per image of a COCO-format annotation file: the
+    union of its instance masks, crowd regions included (they are
+    foreground too); images without any are left out (their coverage is
+    undefined). Arguments as :func:`load_coco_objects`.
+
+    Returns:
+        list[tuple]: ``(image_id, 'foreground', mask)``, mask bool (H, W).
+    """
+    out = []
+    for info, anns in _coco_images(ann_file, img_root, max_images):
+        mask = np.zeros((info['height'], info['width']), bool)
+        for ann in anns:
+            mask |= _decode(ann['segmentation'], info['height'], info['width'])
+        if mask.any():
+            out.append((info['id'], 'foreground', mask))
+    return out
+
+
+def mask_files(root: str, max_images: Optional[int] = None) -> List[str]:
+    """The mask files under ``root`` (any depth), sorted: PSSL's
+    ``*.JPEG_eiseg.npz`` or PNG masks, one per image.
+
+    Raises:
+        FileNotFoundError: If ``root`` holds none.
+    """
+    files = sorted(
+        osp.join(d, f) for d, _, names in os.walk(root) for f in names
+        if f.endswith(MASK_SUFFIXES))
+    if not files:
+        raise FileNotFoundError(f'no mask files ({", ".join(MASK_SUFFIXES)})'
+                                f' under {root}')
+    return files[:max_images]
+
+
+def read_mask(path: str) -> np.ndarray:
+    """A foreground mask file as bool (H, W): PSSL's ``.npz`` (``arr_0 ==
+    1``; its other values are background) or a PNG (nonzero in any channel
+    is foreground)."""
+    if path.endswith('.npz'):
+        with np.load(path) as f:
+            return f['arr_0'] == 1
+    from PIL import Image
+    with Image.open(path) as img:
+        array = np.asarray(img)
+    return array.any(-1) if array.ndim == 3 else array != 0
+
+
+def load_mask_folder(
+        root: str,
+        max_images: Optional[int] = None
+) -> Iterator[Tuple[str, str, np.ndarray]]:
+    """The foreground masks of a folder (:func:`mask_files`), read one at a
+    time (ImageNet's 1.28 M masks do not fit in memory); empty masks are
+    skipped (their coverage is undefined).
+
+    Yields:
+        tuple: ``(image_id, 'foreground', mask)``: the file's path relative
+        to ``root`` without the mask suffix, mask bool (H, W).
+    """
+    for path in mask_files(root, max_images):
+        mask = read_mask(path)
+        if not mask.any():
+            continue
+        name = osp.relpath(path, root)
+        for suffix in MASK_SUFFIXES:
+            name = name[:-len(suffix)] if name.endswith(suffix) else name
+        yield name, 'foreground', mask
 
 
 def _decode(seg, h: int, w: int) -> np.ndarray:
@@ -96,12 +185,12 @@ def plot_coverage(summary: Sequence[dict],
                                (0.2, 'J_masked',
                                 f'crop + {mask_ratio:.0%} mask M o A')):
         values = [100 * s[key] for s in summary]
-        errors = [196 * s[f'{key}_sem'] for s in summary]
+        errors = [196 * np.nan_to_num(s[f'{key}_sem']) for s in summary]
         bars = ax.bar(
             x + offset, values, 0.4, yerr=errors, label=label, capsize=3)
         ax.bar_label(bars, fmt='%.1f', fontsize=8)
     ax.set_xticks(x, names)
-    ax.set_ylabel('object area kept (%)')
+    ax.set_ylabel('foreground area kept (%)')
     ax.set_ylim(0, 105)
     ax.legend(loc='upper right', fontsize=8)
     ax.set_title(title, fontsize=9)

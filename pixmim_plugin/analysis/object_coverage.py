@@ -1,21 +1,28 @@
-"""How much of an object a training crop keeps (PixMIM, Fig. 3 and 6).
+"""How much of the foreground a training crop keeps (PixMIM, Fig. 3 and 6).
 
-For a crop A of an image and an object of area |O| (instance mask), J(A)
-is the fraction of the object's *original* pixels that land in the crop,
-and J(M o A) the fraction that land in the patches a random MAE mask M
-leaves visible. A pixel lands in the crop when its centre lies in the
-crop's window, the part of the original image the crop's output covers;
-reflect padding copies pixels that are counted once, at their own place,
-or not at all. The windows come from the transforms themselves
-(:func:`crop_window` calls each transform's own random-parameter method),
-so the crops are those the configs train with.
+For a crop A of an image with foreground F (a binary mask of area |F|),
+J(A) is the fraction of F's *original* pixels that land in the crop, and
+J(M o A) the fraction that land in the patches a random MAE mask M leaves
+visible. The paper's F is one binary foreground mask per image (PSSL's
+masks of ImageNet); every image counts once. For instance annotations
+(COCO) F is the union of an image's instance masks; the per-instance
+measure (F one object, every object counted once) is the option of
+:mod:`.coverage_report`'s loaders, not the paper's.
+
+A pixel lands in the crop when its centre lies in the crop's window, the
+part of the original image the crop's output covers; reflect padding copies
+pixels that are counted once, at their own place, or not at all. The
+windows come from the transforms themselves (:func:`crop_window` calls each
+transform's own random-parameter method), so the crops are those the
+configs train with.
 
 With a mask that keeps ``int(L * (1 - ratio))`` of ``L`` patches uniformly
 at random (MAE's rule), every patch is visible with probability ``1 -
 ratio`` when ``L * (1 - ratio)`` is an integer, so ``E[J(M o A)] = (1 -
 ratio) E[J(A)]`` for any crop.
 """
-from typing import NamedTuple, Sequence
+from collections import defaultdict
+from typing import Iterable, NamedTuple, Optional, Sequence
 
 import numpy as np
 from mmcv.transforms import BaseTransform
@@ -57,7 +64,8 @@ def crop_window(steps: Sequence[BaseTransform], h: int, w: int) -> Window:
     if len(steps) == 1 and isinstance(steps[0], RandomResizedCrop):
         t = steps[0]
         top, left, th, tw = t.rand_crop_params(np.empty((h, w, 1), np.uint8))
-        return Window(top, top + th, left, left + tw, t.scale[1], t.scale[0])
+        # mmpretrain's scale is (h, w): it resizes to scale[::-1] = (w, h)
+        return Window(top, top + th, left, left + tw, t.scale[0], t.scale[1])
     if len(steps) == 1 and isinstance(steps[0], SimpleResizedCrop):
         t = steps[0]
         nh, nw = shorter_edge_size(h, w, t.scale)
@@ -103,10 +111,11 @@ def coverage(mask: np.ndarray,
              window: Window,
              patch_size: int,
              visible: np.ndarray = None) -> tuple:
-    """J(A) and J(M o A) of one object for one crop.
+    """J(A) and J(M o A) of one foreground mask for one crop.
 
     Args:
-        mask (np.ndarray): bool (H, W), the object's pixels.
+        mask (np.ndarray): bool (H, W), the foreground's (or one object's)
+            pixels.
         window (Window): The crop (:func:`crop_window`).
         patch_size (int): Side of a patch of the crop's output.
         visible (np.ndarray, optional): bool (out_h // patch_size, out_w //
@@ -114,7 +123,7 @@ def coverage(mask: np.ndarray,
             every patch.
 
     Returns:
-        tuple[float, float]: The fractions of the object's area in the crop
+        tuple[float, float]: The fractions of the mask's area in the crop
         and in its visible patches (NaN for an empty mask).
     """
     ys, xs = np.nonzero(mask)
@@ -166,28 +175,33 @@ def crop_steps(config: str, kind: str) -> list:
     return [TRANSFORMS.build(s) for s in steps]
 
 
-def measure(objects: Sequence[tuple],
+def measure(masks: Iterable[tuple],
             crops: dict,
             patch_size: int,
             mask_ratio: float = 0.75,
             samples: int = 10,
             seed: int = 0,
-            progress: bool = True) -> list:
-    """J(A) and J(M o A) of every object for ``samples`` crops of each kind.
+            progress: bool = True,
+            total: Optional[int] = None) -> list:
+    """J(A) and J(M o A) of every mask for ``samples`` crops of each kind.
 
     Args:
-        objects: ``(image_id, object_id, mask)`` with bool (H, W) masks; the
-            crops of one object are drawn on its image's size.
+        masks: ``(image_id, object_id, mask)`` with bool (H, W) masks: an
+            image's foreground (``object_id`` 'foreground', the paper's
+            measure) or one object; the crops of a mask are drawn on its
+            image's size. Read once, so a generator works.
         crops (dict): ``{name: steps}`` for :func:`crop_window`.
         patch_size (int): The pre-training's patch size.
         mask_ratio (float): Fraction of patches masked. Defaults to 0.75.
-        samples (int): Crops (and masks) per object and crop kind.
+        samples (int): Crops (and masks) per mask and crop kind.
         seed (int): Seeds numpy's global generator (the transforms') and
             the masks' generator.
         progress (bool): Show a progress bar. Defaults to True.
+        total (int, optional): The number of masks, for the progress bar;
+            defaults to ``len(masks)`` where it has one.
 
     Returns:
-        list[dict]: One row per object, crop kind and sample: ``image_id``,
+        list[dict]: One row per mask, crop kind and sample: ``image_id``,
         ``object_id``, ``crop``, ``sample``, ``J``, ``J_masked``.
     """
     if samples < 1:
@@ -198,8 +212,8 @@ def measure(objects: Sequence[tuple],
     bar = None
     if progress:
         from mmengine.utils import ProgressBar
-        bar = ProgressBar(len(objects))
-    for image_id, object_id, mask in objects:
+        bar = ProgressBar(total if total is not None else len(masks))
+    for image_id, object_id, mask in masks:
         for name, steps in crops.items():
             for k in range(samples):
                 win = crop_window(steps, *mask.shape)
@@ -220,25 +234,42 @@ def measure(objects: Sequence[tuple],
 
 
 def summarise(rows: Sequence[dict]) -> list:
-    """Per crop kind: mean and standard error of J and J masked (over all
-    objects and samples), and their ratio.
+    """Per crop kind: J and J masked of each mask averaged over its draws
+    first, then their mean and standard error over the masks (images, or
+    objects in the per-instance measure), and the ratio of the means. The
+    draws of one mask are not independent samples of the data: the
+    standard error counts masks.
 
     Returns:
-        list[dict]: ``crop``, ``n``, ``J``, ``J_sem``, ``J_masked``,
-        ``J_masked_sem``, ``ratio``.
+        list[dict]: ``crop``, ``unit`` ('image' when every mask is an
+        image's foreground, else 'object'), ``units`` (masks), ``draws``
+        (per mask), ``J``, ``J_sem``, ``J_masked``, ``J_masked_sem`` (NaN
+        for one mask), ``ratio``.
     """
+    unit = 'image' if all(r['object_id'] == 'foreground'
+                          for r in rows) else 'object'
     out = []
     for name in dict.fromkeys(r['crop'] for r in rows):
-        j = np.array([r['J'] for r in rows if r['crop'] == name])
-        jm = np.array([r['J_masked'] for r in rows if r['crop'] == name])
-        sem = np.sqrt(len(j)) if len(j) > 1 else np.inf
+        draws = defaultdict(list)
+        for r in rows:
+            if r['crop'] == name:
+                draws[r['image_id'], r['object_id']].append(
+                    (r['J'], r['J_masked']))
+        per_mask = np.array([np.mean(d, 0) for d in draws.values()])  # (n, 2)
+        n = len(per_mask)
+        mean = per_mask.mean(0)
+        sem = (
+            per_mask.std(0, ddof=1) /
+            np.sqrt(n) if n > 1 else np.full(2, np.nan))
         out.append(
             dict(
                 crop=name,
-                n=len(j),
-                J=j.mean(),
-                J_sem=j.std(ddof=1) / sem if len(j) > 1 else 0.0,
-                J_masked=jm.mean(),
-                J_masked_sem=jm.std(ddof=1) / sem if len(j) > 1 else 0.0,
-                ratio=jm.mean() / j.mean() if j.mean() > 0 else np.nan))
+                unit=unit,
+                units=n,
+                draws=sum(map(len, draws.values())) // n,
+                J=float(mean[0]),
+                J_sem=float(sem[0]),
+                J_masked=float(mean[1]),
+                J_masked_sem=float(sem[1]),
+                ratio=float(mean[1] / mean[0]) if mean[0] > 0 else np.nan))
     return out

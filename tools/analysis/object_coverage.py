@@ -1,4 +1,4 @@
-"""How much of each object the training crops keep (PixMIM Fig. 3 and 6).
+"""How much of the foreground the training crops keep (PixMIM Fig. 3, 6).
 
     python tools/analysis/object_coverage.py \
         --ann data/demo/coco/annotations/instances_val2017.json \
@@ -6,20 +6,28 @@
         --crops rrc src cc --mask-ratio 0.75 --samples 20 \
         --out work_dirs/object_coverage
 
-For every object (instance mask) and each crop kind, draws --samples crops
-with the transforms of the configs (rrc: MAE's RandomResizedCrop 0.2-1.0,
-src: PixMIM's SimpleResizedCrop, cc: the linear probe's resize + centre
-crop; --config-rrc etc. choose other configs) and a random patch mask of
---mask-ratio for each, and writes DIR/coverage.csv (every draw),
-DIR/coverage_summary.csv (mean J and J masked per crop, standard errors,
-their ratio, which is 1 - mask ratio in expectation) and DIR/coverage.png.
-The defaults run on the demo COCO set (``python tools/make_demo_data.py``).
+The paper's measure: one foreground mask per image (``--ann``: the union of
+the image's COCO instance masks; ``--masks DIR``: a folder of mask files,
+PSSL's ``*.JPEG_eiseg.npz`` or PNGs with nonzero = foreground), every image
+counted once. ``--per-instance`` counts every COCO object once instead (not
+the paper's measure). For every mask and each crop kind, draws --samples
+crops with the transforms of the configs (rrc: MAE's RandomResizedCrop
+0.2-1.0, src: PixMIM's SimpleResizedCrop, cc: the linear probe's resize +
+centre crop; --config-rrc etc. choose other configs) and a random patch
+mask of --mask-ratio for each, and writes DIR/coverage.csv (every draw),
+DIR/coverage_summary.csv (per crop: mean J and J masked over the masks,
+each mask's draws averaged first, standard errors over the masks, their
+ratio, which is 1 - mask ratio in expectation) and DIR/coverage.png. The
+defaults run on the demo COCO set (``python tools/make_demo_data.py``).
 """
 import argparse
 import os.path as osp
 
-from pixmim_plugin.analysis.coverage_report import (load_coco_objects,
-                                                    plot_coverage, write_csv)
+from pixmim_plugin.analysis.coverage_report import (load_coco_foregrounds,
+                                                    load_coco_objects,
+                                                    load_mask_folder,
+                                                    mask_files, plot_coverage,
+                                                    write_csv)
 from pixmim_plugin.analysis.object_coverage import (CROP_CONFIGS, crop_steps,
                                                     measure, summarise)
 
@@ -32,16 +40,22 @@ def parse_args() -> argparse.Namespace:
         '--ann', default=f'{DEMO}/annotations/instances_val2017.json')
     parser.add_argument('--img-root', default=f'{DEMO}/images/val2017')
     parser.add_argument(
+        '--masks',
+        help='a folder of foreground masks (PSSL .npz or PNG), one per '
+        'image, instead of --ann')
+    parser.add_argument(
+        '--per-instance',
+        action='store_true',
+        help='one mask per COCO instance, every object counted once (not '
+        "the paper's measure)")
+    parser.add_argument(
         '--crops',
         nargs='+',
         default=['rrc', 'src', 'cc'],
         choices=['rrc', 'src', 'cc'])
     parser.add_argument('--mask-ratio', type=float, default=0.75)
     parser.add_argument(
-        '--samples',
-        type=int,
-        default=20,
-        help='crops per object and crop kind')
+        '--samples', type=int, default=20, help='crops per mask and crop kind')
     parser.add_argument(
         '--patch-size',
         type=int,
@@ -56,6 +70,9 @@ def parse_args() -> argparse.Namespace:
         parser.error(f'--mask-ratio must be in [0, 1), got {args.mask_ratio}')
     if args.samples < 1:
         parser.error(f'--samples must be >= 1, got {args.samples}')
+    if args.masks and args.per_instance:
+        parser.error('--per-instance needs COCO instances (--ann), not '
+                     '--masks')
     return args
 
 
@@ -72,16 +89,34 @@ def main() -> None:
         args.config_rrc).model.backbone.patch_size
     for kind, steps in crops.items():
         print(f'{kind}: {steps}')
-    objects = load_coco_objects(args.ann, args.img_root, args.max_images)
-    print(f'{len(objects)} objects, {args.samples} crops each, patch {patch}')
-    rows = measure(objects, crops, patch, args.mask_ratio, args.samples,
-                   args.seed)
+    if args.masks:
+        what = f'per-image foreground masks of {args.masks}'
+        total = len(mask_files(args.masks, args.max_images))
+        masks = load_mask_folder(args.masks, args.max_images)
+    else:
+        load = load_coco_objects if args.per_instance else \
+            load_coco_foregrounds
+        what = (f'{"instances" if args.per_instance else "per-image union of"}'
+                f' the instance masks of {osp.basename(args.ann)}')
+        masks = load(args.ann, args.img_root, args.max_images)
+        total = len(masks)
+    print(f'{total} masks ({what}), {args.samples} crops each, patch {patch}')
+    rows = measure(
+        masks,
+        crops,
+        patch,
+        args.mask_ratio,
+        args.samples,
+        args.seed,
+        total=total)
     summary = summarise(rows)
     write_csv(rows, osp.join(args.out, 'coverage.csv'))
     write_csv(summary, osp.join(args.out, 'coverage_summary.csv'))
     plot_coverage(summary, osp.join(args.out, 'coverage.png'), args.mask_ratio,
-                  osp.basename(args.ann))
-    print(f'\ncrop      J (%)         J masked (%)   ratio (expected '
+                  what)
+    print(f'\n{what}: mean over {summary[0]["units"]} masks +- standard '
+          'error')
+    print(f'crop      J (%)         J masked (%)   ratio (expected '
           f'{1 - args.mask_ratio:.2f})')
     for s in summary:
         print(f"{s['crop']:<6} {100 * s['J']:6.1f} +- {100 * s['J_sem']:4.1f}"

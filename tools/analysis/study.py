@@ -46,7 +46,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--coverage-ann',
         default='data/demo/coco/annotations/instances_val2017.json')
-    parser.add_argument('--coverage-samples', type=int, default=10)
+    parser.add_argument(
+        '--coverage-samples',
+        type=int,
+        default=10,
+        help='crops per image for the coverage table')
     parser.add_argument(
         '--jobs',
         type=int,

@@ -161,7 +161,8 @@ def run_and_report(out_dir: str,
             (``scale`` defaults to :func:`~.configs.study_scale`'s).
         coverage_ann (str, optional): COCO annotations of the coverage
             table, see :func:`~.report.coverage_for_report`.
-        coverage_samples (int): Crops drawn per object for it.
+        coverage_samples (int): Crops drawn per image (its foreground mask)
+            for it.
         report_only (bool): Only rewrite the report from the results
             already in ``out_dir``. Defaults to False.
 

@@ -174,8 +174,14 @@ def write_report(out_dir: str,
         'pasted (MFM: its prediction).', '', '![band PSNR](band_psnr.png)'
     ]
     if coverage:
+        first = coverage[0]
+        measure = ("each image's foreground (the union of its instance "
+                   'masks), as the paper measures' if first['unit'] == 'image'
+                   else 'every object counted once')
         lines += [
             '', '## Object coverage of the study\'s crops (demo COCO val)', '',
+            f"Mean +- standard error over {first['units']} {first['unit']}s"
+            f" ({first['draws']} crops each, averaged first): {measure}.", '',
             '| crop | J (%) | J after 75% masking (%) | ratio |',
             '|---|---|---|---|'
         ]
@@ -191,15 +197,21 @@ def write_report(out_dir: str,
     return text
 
 
-def study_coverage(ann_file: str, img_root: str, samples: int,
+def study_coverage(ann_file: str,
+                   img_root: str,
+                   samples: int,
+                   per_instance: bool = False,
                    **config_kwargs) -> list:
     """Object coverage (:mod:`~pixmim_plugin.analysis.object_coverage`) of
     the study's two training crops (MAE's RandomResizedCrop and PixMIM's
     SimpleResizedCrop at the study's size) on a COCO-format set, with the
-    study's patch size and a 75% mask."""
+    study's patch size and a 75% mask: the paper's measure, one foreground
+    mask per image (the union of its instances), or one per object with
+    ``per_instance``."""
     from mmpretrain.registry import TRANSFORMS
 
-    from pixmim_plugin.analysis.coverage_report import load_coco_objects
+    from pixmim_plugin.analysis.coverage_report import (load_coco_foregrounds,
+                                                        load_coco_objects)
     from pixmim_plugin.analysis.object_coverage import measure
     from pixmim_plugin.analysis.object_coverage import \
         summarise as summarise_coverage
@@ -212,8 +224,9 @@ def study_coverage(ann_file: str, img_root: str, samples: int,
         ]
         crops[kind] = [TRANSFORMS.build(step)]
     patch = cfg.model.backbone.patch_size
-    objects = load_coco_objects(ann_file, img_root)
-    rows = measure(objects, crops, patch, 0.75, samples, progress=False)
+    load = load_coco_objects if per_instance else load_coco_foregrounds
+    masks = load(ann_file, img_root)
+    rows = measure(masks, crops, patch, 0.75, samples, progress=False)
     return summarise_coverage(rows)
 
 
