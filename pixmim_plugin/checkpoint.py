@@ -103,6 +103,19 @@ def _load(filename: str, map_location: Any, trusted: bool) -> dict:
             filename, map_location=map_location, weights_only=True)
 
 
+def _is_torch_file(filename: str) -> bool:
+    """Whether ``filename`` starts as ``torch.save`` writes: a zip archive,
+    or the legacy format (a pickled magic number first, as OpenMMLab's
+    published files), read without unpickling anything."""
+    if zipfile.is_zipfile(filename):
+        return True
+    with open(filename, 'rb') as f:
+        head = f.read(16)
+    # protocol 2, then a LONG1 of n bytes holding the magic number
+    return (len(head) > 4 and head[:3] == b'\x80\x02\x8a' and int.from_bytes(
+        head[4:4 + head[3]], 'little') == torch.serialization.MAGIC_NUMBER)
+
+
 def load_checkpoint(filename: str,
                     map_location: Any = 'cpu',
                     trusted: bool = False) -> dict:
@@ -130,11 +143,10 @@ def load_checkpoint(filename: str,
     try:
         checkpoint = _load(filename, map_location, trusted)
     except pickle.UnpicklingError as error:
-        # torch.save writes a zip archive: anything else is no checkpoint
-        if trusted or not zipfile.is_zipfile(filename):
+        if trusted or not _is_torch_file(filename):
             raise CheckpointError(
-                f'{filename}: not a readable torch checkpoint (not a zip '
-                'archive written by torch.save)') from error
+                f'{filename}: not a readable torch checkpoint (neither the '
+                'zip archive nor the legacy format of torch.save)') from error
         raise CheckpointError(
             f'{filename} holds objects that weights-only loading refuses; '
             'rerun with --trust (or trusted=True) if you trust it') from error

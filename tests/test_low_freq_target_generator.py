@@ -79,3 +79,16 @@ def test_bad_input_rank_and_size():
         gen(torch.zeros(3, 32, 32))
     with pytest.raises(ValueError, match='beyond the spectrum'):
         gen(torch.zeros(1, 3, 16, 16))
+
+
+def test_loads_mmselfsup_checkpoints_with_their_stored_filter():
+    """mmselfsup's released PixMIM files hold ``target_generator.
+    low_pass_filter`` (its mask, a buffer): it is dropped on load, so they
+    load strictly."""
+    from mmpretrain.registry import MODELS
+    generator = MODELS.build(dict(type='LowFreqTargetGenerator', radius=4))
+    module = torch.nn.Module()
+    module.target_generator = generator
+    state = {'target_generator.low_pass_filter': torch.ones(3, 16, 16)}
+    result = module.load_state_dict(state, strict=True)
+    assert not result.missing_keys and not result.unexpected_keys

@@ -232,3 +232,17 @@ def test_classifier_configs_load_the_pixmim_encoder(tmp_path, name,
     assert set(src) - set(ours) == unused
     for key in set(ours) & set(src):
         assert torch.equal(ours[key], src[key]), key
+
+
+def test_legacy_format_with_other_objects_asks_for_trust(
+        tmp_path, monkeypatch, capsys):
+    """OpenMMLab's published files use torch's legacy (non-zip) format: a
+    refusal there is weights-only's, not a file that is no checkpoint."""
+    src = str(tmp_path / 'legacy.pth')
+    torch.save(
+        dict(meta=dict(args=argparse.Namespace(lr=1.0))),
+        src,
+        _use_new_zipfile_serialization=False)
+    error, _ = convert_tool(monkeypatch, capsys, src,
+                            str(tmp_path / 'out.pth'), '--to', 'mmseg')
+    assert 'rerun with --trust' in error

@@ -5,6 +5,8 @@ from typing import Dict, List, Tuple
 
 import torch
 
+from .layouts import state_dict_of, to_plugin_layout
+
 # encoder type -> a key only its pre-training checkpoints hold
 ENCODERS = {
     'MAEViT': 'backbone.layers.0.attn.qkv.bias',  # MAE, PixMIM
@@ -15,11 +17,13 @@ ENCODERS = {
 # encoders whose checkpoints also hold another one's key: ConvMAE's stage 3
 # is named as MAE's blocks
 CONTAINS = {'ConvMAEViT': 'MAEViT'}
-# what each target library loads, and from which encoders
+# what each target library loads, and from which encoders; 'model' is the
+# whole model in this plugin's names (pre-training model or classifier)
 TARGETS = {
     'mmpretrain': ('MAEViT', 'BEiTViT', 'ResNet', 'ConvMAEViT'),
     'mmseg': ('MAEViT', 'BEiTViT', 'ConvMAEViT'),
     'mmdet': ('MAEViT', 'BEiTViT', 'ConvMAEViT'),
+    'model': ('MAEViT', 'BEiTViT', 'ResNet', 'ConvMAEViT'),
 }
 # what only ConvMAE's pre-training uses: the fusion of stages 1 and 2 into
 # the last block and the final norm (ConvMAEViTDet builds neither)
@@ -28,13 +32,21 @@ CONVMAE_PRETRAINING = ('fuse1.', 'fuse2.', 'ln1.')
 PRETRAINING_KEYS = ('neck.decoder_embed.weight', 'neck.decoder.0.weight')
 
 
+def encoder_type(state_dict: Dict[str, torch.Tensor]) -> str:
+    """The encoder type of a model's ``state_dict`` (encoder under
+    ``backbone.``, pre-training model or classifier); ``''`` if none or
+    several match."""
+    found = [name for name, key in ENCODERS.items() if key in state_dict]
+    found = [n for n in found if n not in {CONTAINS.get(f) for f in found}]
+    return found[0] if len(found) == 1 else ''
+
+
 def detect_encoder(state_dict: Dict[str, torch.Tensor]) -> str:
     """The encoder type of a pre-training ``state_dict`` (with its
     ``backbone.`` prefix); a clear ``ValueError`` for anything else."""
-    found = [name for name, key in ENCODERS.items() if key in state_dict]
-    found = [n for n in found if n not in {CONTAINS.get(f) for f in found}]
+    found = encoder_type(state_dict)
     has_decoder = any(key in state_dict for key in PRETRAINING_KEYS)
-    if len(found) != 1 or not has_decoder:
+    if not found or not has_decoder:
         raise ValueError(
             'not a pre-training checkpoint of a known encoder: expected an '
             f"mmpretrain self-supervised model's state_dict with one of "
@@ -42,7 +54,7 @@ def detect_encoder(state_dict: Dict[str, torch.Tensor]) -> str:
             f'decoder ({" or ".join(PRETRAINING_KEYS)}); a classifier or '
             'detector checkpoint, or a converted file, is not converted: '
             'pass the pre-training run\'s checkpoint')
-    return found[0]
+    return found
 
 
 def _plain_vit(backbone: Dict[str, torch.Tensor], encoder: str,
@@ -109,17 +121,26 @@ def _convmae(backbone: Dict[str, torch.Tensor],
 
 def convert_checkpoint(
         checkpoint: dict,
-        target: str) -> Tuple[Dict[str, torch.Tensor], str, List[str]]:
+        target: str,
+        source: str = 'auto'
+) -> Tuple[Dict[str, torch.Tensor], str, List[str]]:
     """Convert a pre-training checkpoint for ``target``.
 
     Args:
-        checkpoint (dict): A loaded checkpoint (``state_dict`` inside, or a
-            bare state dict).
+        checkpoint (dict): A loaded checkpoint (weights under
+            ``state_dict`` or ``model``, or a bare state dict).
         target (str): 'mmpretrain' (keys ``backbone.*``, loadable with
             ``init_cfg=dict(type='Pretrained', prefix='backbone.')``) or
             'mmseg' (the keys of mmseg's ``MAE`` backbone, no prefix) or
             'mmdet' (the keys of mmpretrain's ``ViTSAM``, no prefix); a
             ConvMAE encoder goes to ``ConvMAEViTDet``'s keys for both.
+            'model': the whole model in this plugin's names, for
+            ``load_from``; the only target that also takes a classifier.
+        source (str): The checkpoint's key layout: 'auto' (detected),
+            'plugin' (this plugin's and mmpretrain's names), 'mmselfsup' or
+            'mfm' (the official MFM code); see
+            :func:`pixmim_plugin.transfer.layouts.to_plugin_layout`.
+            Defaults to 'auto'.
 
     Returns:
         tuple: The new state dict, the encoder type, and a report (one line
@@ -128,7 +149,17 @@ def convert_checkpoint(
     if target not in TARGETS:
         raise ValueError(f'target must be one of {sorted(TARGETS)}, got '
                          f'{target!r}')
-    state = checkpoint.get('state_dict', checkpoint)
+    state, layout, report = to_plugin_layout(state_dict_of(checkpoint), source)
+    if target == 'model':
+        encoder = encoder_type(state)
+        if not encoder:
+            raise ValueError(
+                f'no known encoder under `backbone.` (one of '
+                f'{sorted(ENCODERS)}) in this {layout}-layout checkpoint')
+        return state, encoder, [
+            f'{encoder} model: {len(state)} tensors in this plugin\'s names',
+            *report
+        ]
     encoder = detect_encoder(state)
     if encoder not in TARGETS[target]:
         raise ValueError(f'{encoder} encoders cannot go to {target}; '
@@ -139,7 +170,8 @@ def convert_checkpoint(
     }
     report = [
         f'{encoder} encoder: {len(backbone)} tensors kept, '
-        f'{len(state) - len(backbone)} pre-training-only tensors dropped'
+        f'{len(state) - len(backbone)} pre-training-only tensors dropped',
+        *report
     ]
     if target == 'mmpretrain':
         out = {f'backbone.{k}': v for k, v in backbone.items()}

@@ -83,6 +83,13 @@ class LowFreqTargetGenerator(BaseModule):
         h, w = imgs.shape[-2:]
         return low_pass(imgs, self.radius_for(h, w), method=self.method)
 
+    def _load_from_state_dict(self, state_dict: dict, prefix: str, *args,
+                              **kwargs) -> None:
+        # mmselfsup's released PixMIM checkpoints store their filter mask
+        # as a buffer: nothing of it is used here (the disc is rebuilt)
+        state_dict.pop(prefix + 'low_pass_filter', None)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
     def extra_repr(self) -> str:
         return (f'radius={self.radius}, ref_size={self.ref_size}, '
                 f'method={self.method!r}')
