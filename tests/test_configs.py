@@ -5,7 +5,7 @@ import re
 
 import pytest
 from helpers import differing_keys
-from mmengine.config import Config
+from helpers import load_config as load
 from mmengine.hub import get_config
 from mmengine.registry import MODELS, TRANSFORMS, init_default_scope
 
@@ -89,18 +89,6 @@ WIRING = {
     'custom_imports.imports.0', 'custom_imports.allow_failed_imports',
     'runner_type', 'optim_wrapper.type', 'optim_wrapper.optimizer.fused'
 }
-
-
-def load(path: str) -> Config:
-    """The config; the test is skipped where it inherits from a library that
-    is not installed (``mmdet::`` or ``mmseg::`` bases on a mmcv-lite
-    install)."""
-    try:
-        return Config.fromfile(osp.join(ROOT, path))
-    except ModuleNotFoundError as error:
-        if 'is not installed' not in str(error):  # mmengine's, for pkg::
-            raise
-        pytest.skip(f'{error}: make install-full')
 
 
 @pytest.mark.parametrize('path', CONFIGS)

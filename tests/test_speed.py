@@ -8,6 +8,7 @@ import warnings
 import pytest
 import torch
 from helpers import ROOT
+from helpers import load_config as load
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 from mmengine.optim import build_optim_wrapper
@@ -25,15 +26,6 @@ TRAINING_CONFIGS = sorted(
         osp.join(ROOT, 'configs', '**', '*.py'), recursive=True)
     if '_base_' not in p.split(osp.sep) and '/robustness/' not in p)
 FUSABLE = ('AdamW', 'Adam', 'SGD')
-
-
-def load(path: str) -> Config:
-    try:
-        return Config.fromfile(osp.join(ROOT, path))
-    except ModuleNotFoundError as error:
-        if 'is not installed' not in str(error):
-            raise
-        pytest.skip(f'{error}: make install-full')
 
 
 @pytest.mark.parametrize('path', TRAINING_CONFIGS)
