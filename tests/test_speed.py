@@ -81,6 +81,31 @@ def test_auto_amp_wrapper_decides_once_and_says_so(monkeypatch, capsys,
     assert f'AutoAmpOptimWrapper: autocast in {name}, ' in lines[0]
 
 
+def test_a_bf16_run_resumes_where_float16_scales_the_loss(monkeypatch):
+    """A bfloat16 run saves an empty loss-scaler state; a float16 wrapper
+    with an active scaler loads the rest of it."""
+    from mmengine.optim.optimizer import amp_optimizer_wrapper
+    monkeypatch.setattr(amp_optimizer_wrapper, 'is_cuda_available',
+                        lambda: True)
+    model = torch.nn.Linear(2, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        monkeypatch.setattr(auto_amp, 'device_supports_bf16', lambda:
+                            (True, 'GPU A'))
+        saved = AutoAmpOptimWrapper(
+            optimizer=torch.optim.AdamW(model.parameters(), lr=0.5))
+        monkeypatch.setattr(auto_amp, 'device_supports_bf16', lambda:
+                            (False, 'GPU B'))
+        resumed = AutoAmpOptimWrapper(
+            optimizer=torch.optim.AdamW(model.parameters(), lr=0.1))
+    resumed.loss_scaler = torch.amp.GradScaler('cpu')  # active, as on a GPU
+    state = saved.state_dict()
+    assert state['loss_scaler'] == {}
+    resumed.load_state_dict(state)
+    assert resumed.optimizer.param_groups[0]['lr'] == 0.5
+    assert resumed.loss_scaler.is_enabled()
+
+
 def test_auto_amp_wrapper_refuses_an_unknown_dtype(monkeypatch):
     with pytest.raises(ValueError, match=r"dtype must be one of .*'fp8'"):
         AutoAmpOptimWrapper(

@@ -76,3 +76,12 @@ class AutoAmpOptimWrapper(AmpOptimWrapper):
         print_log(
             f'AutoAmpOptimWrapper: autocast in {dtype}, {scaling} ({why})',
             logger='current')
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """As ``AmpOptimWrapper``'s, but an empty loss-scaler state (saved by
+        a bfloat16 run, whose scaler is off) is skipped, so that such a run
+        also resumes on a GPU that trains in float16."""
+        if 'loss_scaler' in state_dict and not state_dict['loss_scaler']:
+            state_dict = dict(state_dict)
+            del state_dict['loss_scaler']
+        super().load_state_dict(state_dict)
