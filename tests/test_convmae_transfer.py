@@ -183,6 +183,22 @@ def mmdet_scope():
         yield
 
 
+def tiny_classifier(cfg: Config, checkpoint: str, **options):
+    """``cfg``'s classifier around the tiny encoder, initialised from
+    ``checkpoint``; ``options`` are merged into the config too."""
+    from mmpretrain.registry import MODELS as PRETRAIN_MODELS
+    cfg.merge_from_dict({
+        'model.backbone.arch': dict(TINY, _delete_=True),
+        'model.backbone.img_size': IMG,
+        'model.backbone.init_cfg.checkpoint': checkpoint,
+        'model.head.in_channels': 32,
+        **options
+    })
+    model = PRETRAIN_MODELS.build(cfg.model)
+    model.init_weights()
+    return model
+
+
 def tiny_detector(checkpoint: str, **backbone):
     cfg = Config.fromfile(DET)
     cfg.merge_from_dict({
@@ -345,20 +361,11 @@ def test_linear_probe_loads_the_raw_encoder_frozen(tmp_path):
     """The mmpretrain target (every encoder weight) into the probe: the
     pre-training fusion and final norm skipped, fc_norm the one new norm,
     nothing in the encoder trainable, eval mode kept while training."""
-    from mmpretrain.registry import MODELS as PRETRAIN_MODELS
     _, state, path = converted(tmp_path, 'mmpretrain')
     cfg = Config.fromfile(LINEAR)
     assert cfg.train_dataloader.batch_size * 8 == 4096
     assert cfg.optim_wrapper.optimizer.lr == pytest.approx(0.1 * 4096 / 256)
-    cfg.merge_from_dict({
-        'model.backbone.arch': dict(TINY, _delete_=True),
-        'model.backbone.img_size': IMG,
-        'model.backbone.init_cfg.checkpoint': path,
-        'model.neck.input_features': 32,
-        'model.head.in_channels': 32,
-    })
-    model = PRETRAIN_MODELS.build(cfg.model)
-    model.init_weights()
+    model = tiny_classifier(cfg, path, **{'model.neck.input_features': 32})
     ours = model.backbone.state_dict()
     for key, value in state.items():
         name = key[len('backbone.'):]
@@ -382,7 +389,6 @@ def test_finetune_config_is_the_official_recipe_and_trains_positions(tmp_path):
     the position embedding trains at depth 0 (lr x 0.65 ** 5 for 4 blocks)
     without weight decay, and every other weight gets ConvMAE's
     util/lr_decay.py rule (no decay on 1-d weights)."""
-    from mmpretrain.registry import MODELS as PRETRAIN_MODELS
     from mmpretrain.registry import OPTIM_WRAPPER_CONSTRUCTORS
     cfg = Config.fromfile(FINETUNE)
     optim = cfg.optim_wrapper
@@ -406,14 +412,7 @@ def test_finetune_config_is_the_official_recipe_and_trains_positions(tmp_path):
     assert (rand_aug.magnitude_level, rand_aug.magnitude_std) == (9, 0.5)
 
     _, state, path = converted(tmp_path, 'mmpretrain')
-    cfg.merge_from_dict({
-        'model.backbone.arch': dict(TINY, _delete_=True),
-        'model.backbone.img_size': IMG,
-        'model.backbone.init_cfg.checkpoint': path,
-        'model.head.in_channels': 32,
-    })
-    model = PRETRAIN_MODELS.build(cfg.model)
-    model.init_weights()
+    model = tiny_classifier(cfg, path)
     ours = model.backbone.state_dict()
     for key, value in state.items():
         name = key[len('backbone.'):]

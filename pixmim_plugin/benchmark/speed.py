@@ -14,7 +14,7 @@ import os
 import os.path as osp
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -22,6 +22,8 @@ from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.optim import build_optim_wrapper
 from mmpretrain.registry import MODELS, TRANSFORMS
+
+from .timing import median_time, no_sync
 
 FUSABLE = ('AdamW', 'Adam', 'SGD')
 
@@ -214,21 +216,15 @@ def count_flops(model: torch.nn.Module, data: dict, dtype: str) -> int:
 def time_step(step: Callable[[], torch.Tensor],
               repeats: int,
               warmup: int = 3,
-              sync: Optional[Callable[[], None]] = None) -> Dict[str, float]:
-    """Median seconds per step after ``warmup`` steps (the first of which,
-    compiling, is reported as ``first``)."""
-    sync = sync or (lambda: None)
+              sync: Callable[[], None] = no_sync) -> Dict[str, float]:
+    """Median seconds per step after ``warmup`` steps (at least two), the
+    first of which (compiling, for a compiled step) is reported as
+    ``first``."""
     start = time.perf_counter()
     step()
     sync()
     first = time.perf_counter() - start
-    for _ in range(warmup - 1):
+    for _ in range(warmup - 2):
         step()
-    sync()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        sync()
-        times.append(time.perf_counter() - start)
-    return dict(median=float(np.median(times)), first=first)
+    # median_time takes the last warm-up step itself
+    return dict(median=median_time(step, repeats, sync), first=first)
