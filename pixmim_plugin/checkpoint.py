@@ -5,7 +5,8 @@ training checkpoint allowed for that load only; ``trusted=True`` unpickles
 it in full (for files you wrote yourself). Every failure (a missing file,
 a file that is not a checkpoint, a truncated one, one that holds more than
 weights-only loading allows) raises :class:`CheckpointError`, whose message
-names the file and the problem.
+names the file and the problem. :func:`check_weights` refuses the weights
+of another model.
 
 mmengine's runner saves, besides tensors, its message hub: ``HistoryBuffer``
 objects holding numpy arrays, numpy scalars, and the buffer's statistics
@@ -20,7 +21,7 @@ allowed.
 import os.path as osp
 import pickle
 import zipfile
-from typing import Any, Callable, List, Tuple, Union
+from typing import Any, Callable, List, Mapping, Tuple, Union
 
 import numpy as np
 import torch
@@ -162,3 +163,50 @@ def load_checkpoint(filename: str,
             f'{filename}: holds a {type(checkpoint).__name__}, not a '
             'checkpoint dict')
     return checkpoint
+
+
+def check_weights(model: torch.nn.Module,
+                  state_dict: Mapping[str, Any],
+                  filename: str,
+                  model_name: str = '') -> None:
+    """Refuse a state dict that leaves some of ``model``'s parameters and
+    buffers unset, by a missing key or a tensor of another shape (what
+    mmengine's non-strict loading skips with a warning). Keys beyond the
+    model's are allowed: loading ignores them.
+
+    Args:
+        model (torch.nn.Module): The model the weights are for.
+        state_dict (Mapping[str, Any]): The checkpoint's weights.
+        filename (str): The checkpoint, for the message.
+        model_name (str): The model, for the message. Defaults to its
+            class name.
+
+    Raises:
+        CheckpointError: ``'<file>: not a checkpoint of <model>: 150 of 160
+            keys missing, e.g. ...; 12 unexpected, e.g. ...; 1 of another
+            shape, e.g. ...'``.
+    """
+    expected = model.state_dict()
+    missing = [key for key in expected if key not in state_dict]
+    shapes = []  # (key, shape in the file, shape in the model)
+    for key, value in expected.items():
+        got = tuple(getattr(state_dict.get(key), 'shape', ()))
+        if key in state_dict and got != tuple(value.shape):
+            shapes.append((key, got, tuple(value.shape)))
+    if not missing and not shapes:
+        return
+    unexpected = [key for key in state_dict if key not in expected]
+    problems = []
+    if missing:
+        problems.append(f'{len(missing)} of {len(expected)} keys missing, '
+                        f'e.g. {missing[0]!r}')
+    if unexpected:
+        problems.append(f'{len(unexpected)} unexpected, e.g. '
+                        f'{unexpected[0]!r}')
+    if shapes:
+        key, got, want = shapes[0]
+        problems.append(f'{len(shapes)} of another shape, e.g. {key!r} '
+                        f'{got} where the model has {want}')
+    raise CheckpointError(
+        f'{filename}: not a checkpoint of '
+        f'{model_name or type(model).__name__}: {"; ".join(problems)}')

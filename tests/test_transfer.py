@@ -137,7 +137,7 @@ def test_tool_names_a_missing_file(tmp_path, monkeypatch, capsys):
     src = str(tmp_path / 'missing.pth')
     error, _ = convert_tool(monkeypatch, capsys, src,
                             str(tmp_path / 'out.pth'), '--to', 'mmseg')
-    assert error == f'{src}: no such file'
+    assert error == f'convert_checkpoint.py: error: {src}: no such file'
     assert os.listdir(tmp_path) == []
 
 
@@ -182,7 +182,7 @@ def test_tool_names_a_file_that_is_no_checkpoint(tmp_path, monkeypatch, capsys,
         error, _ = convert_tool(monkeypatch, capsys, str(src),
                                 str(tmp_path / 'out.pth'), '--to', 'mmseg',
                                 *trust)
-        assert error.startswith(f'{src}: not a')
+        assert error.startswith(f'convert_checkpoint.py: error: {src}: not a')
     assert os.listdir(tmp_path) == ['bad.pth']
 
 
@@ -193,7 +193,8 @@ def test_tool_names_a_truncated_checkpoint(tmp_path, monkeypatch, capsys):
     src.write_bytes(full.read_bytes()[:2000])
     error, _ = convert_tool(monkeypatch, capsys, str(src),
                             str(tmp_path / 'out.pth'), '--to', 'mmseg')
-    assert error.startswith(f'{src}: not a readable torch checkpoint')
+    assert error.startswith(f'convert_checkpoint.py: error: {src}: not a '
+                            'readable torch checkpoint')
 
 
 @pytest.mark.parametrize('name,expected_new,unused', [

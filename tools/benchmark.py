@@ -29,6 +29,7 @@ import pixmim_plugin  # noqa: F401
 from pixmim_plugin.benchmark import (MMSelfSupLowFreq, count_passes,
                                      interleaved_medians, median_time, no_sync,
                                      peak_extra_mb, print_table)
+from pixmim_plugin.cli import check_config, tool_main
 from pixmim_plugin.demo.shapes import render_image
 from pixmim_plugin.frequency import low_pass
 
@@ -583,7 +584,7 @@ SECTIONS: Dict[str, Callable[[Settings], None]] = {
 }
 
 
-def parse_args() -> Settings:
+def parse_args(argv: Optional[List[str]] = None) -> Settings:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--quick', action='store_true')
     parser.add_argument('--threads', type=int, default=2)
@@ -610,12 +611,16 @@ def parse_args() -> Settings:
         type=float,
         help="the device's dense peak in TFLOP/s, for the speed section's "
         'share of peak (default: known for H200, H100, A100, V100)')
-    return Settings.from_args(parser.parse_args())
+    args = parser.parse_args(argv)
+    if 'speed' in args.only:
+        check_config(args.config, '--config')
+    return Settings.from_args(args)
 
 
-def main() -> None:
+@tool_main
+def main(argv: Optional[List[str]] = None) -> None:
     from mmengine.logging import MMLogger
-    settings = parse_args()
+    settings = parse_args(argv)
     torch.set_num_threads(settings.threads)
     init_default_scope('mmpretrain')
     # the builders' per-parameter INFO lines would bury the tables

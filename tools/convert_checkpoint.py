@@ -17,13 +17,17 @@ allowed for that load); a file that holds other objects is unpickled in
 full only with --trust.
 """
 import argparse
+import os.path as osp
+from typing import List, Optional
 
-from pixmim_plugin.checkpoint import CheckpointError, load_checkpoint
+from pixmim_plugin.checkpoint import load_checkpoint
+from pixmim_plugin.cli import InputError, tool_main
 from pixmim_plugin.transfer import (LAYOUTS, TARGETS, convert_checkpoint,
                                     fetch, is_url, save_converted)
 
 
-def main() -> None:
+@tool_main
+def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('src', help='checkpoint file or http(s) URL')
     parser.add_argument('dst', help='converted file to write')
@@ -43,17 +47,19 @@ def main() -> None:
         '--trust',
         action='store_true',
         help='unpickle the file in full (only for files you trust)')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if osp.isdir(args.dst):
+        raise InputError(f'dst {args.dst}: a folder; give the file to write')
     try:
         path = fetch(args.src) if is_url(args.src) else args.src
-        checkpoint = load_checkpoint(path, trusted=args.trust)
-    except (CheckpointError, ValueError, RuntimeError) as error:
-        raise SystemExit(str(error)) from None
+    except (ValueError, RuntimeError) as error:  # a page, a failed download
+        raise InputError(str(error)) from None
+    checkpoint = load_checkpoint(path, trusted=args.trust)
     try:
         state_dict, encoder, report = convert_checkpoint(
             checkpoint, args.to, args.source)
-    except ValueError as error:
-        raise SystemExit(f'{args.src}: {error}') from error
+    except ValueError as error:  # not a checkpoint it converts
+        raise InputError(f'{args.src}: {error}') from None
     save_converted(state_dict,
                    dict(source=args.src, encoder=encoder, target=args.to),
                    args.dst)

@@ -11,13 +11,19 @@ chance-level reference errors (the demo set's reference_errors.json), not
 AlexNet's. The work is :func:`pixmim_plugin.demo.robustness.demo_robustness`.
 """
 import argparse
+import os.path as osp
+from typing import List, Optional
 
 from mmengine.config import DictAction
 
+from pixmim_plugin.cli import check_file, check_image_root, tool_main
 from pixmim_plugin.demo.robustness import demo_robustness, robustness_table
 
+MAKE_SETS = 'python tools/make_demo_data.py --robustness writes them'
 
-def main() -> None:
+
+@tool_main
+def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         'shape', help='shape-labelled model: work dir or checkpoint')
@@ -38,7 +44,12 @@ def main() -> None:
         nargs='+',
         action=DictAction,
         help='merged into both test configs')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    for folder in ('imagenet-c', 'cue-conflict'):
+        check_image_root(args.data_root, folder, hint=MAKE_SETS)
+    check_file(
+        osp.join(args.data_root, 'imagenet-c', 'reference_errors.json'),
+        f'--data-root {args.data_root}:')
     metrics = demo_robustness(args.shape, args.texture, args.out,
                               args.data_root, args.cfg_options, args.trust)
     print(robustness_table(metrics['corruption'], metrics['shape']))

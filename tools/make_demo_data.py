@@ -15,11 +15,15 @@
 The work is :func:`pixmim_plugin.demo.make_data.make_demo_data`.
 """
 import argparse
+import os.path as osp
+from typing import List, Optional
 
+from pixmim_plugin.cli import InputError, tool_main
 from pixmim_plugin.demo.make_data import make_demo_data
 
 
-def main() -> None:
+@tool_main
+def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--root', default='data/demo')
     parser.add_argument('--train-per-class', type=int, default=200)
@@ -35,7 +39,13 @@ def main() -> None:
         '--robustness',
         action='store_true',
         help='also the corrupted, texture-labelled and cue-conflict sets')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    counts = (args.train_per_class, args.val_per_class, *args.scenes)
+    if min(counts) < 1:
+        parser.error('--train-per-class, --val-per-class and --scenes must '
+                     'be >= 1')
+    if osp.exists(args.root) and not osp.isdir(args.root):
+        raise InputError(f'--root {args.root}: a file, not a folder')
     make_demo_data(args.root, args.train_per_class, args.val_per_class,
                    tuple(args.scenes), args.seed, args.robustness)
 

@@ -10,6 +10,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from pixmim_plugin.cli import InputError
 from pixmim_plugin.datasets.transforms.load_object_mask import rle_to_mask
 
 # PSSL's files: <root>/train/<wnid>/<image>.JPEG_eiseg.npz, ``arr_0 == 1``
@@ -23,8 +24,16 @@ def _coco_images(ann_file: str, img_root: Optional[str],
     """``(image info, its annotations)`` of a COCO-format file, by image
     id, with ``height`` / ``width`` read from ``img_root`` where the entry
     lacks them."""
-    with open(ann_file) as f:
-        content = json.load(f)
+    try:
+        with open(ann_file, 'rb') as f:
+            content = json.load(f)
+    except (OSError, ValueError) as error:  # missing, truncated, not JSON
+        raise InputError(f'{ann_file}: not a readable JSON file '
+                         f'({str(error).splitlines()[0]})') from error
+    if not (isinstance(content, dict)
+            and {'images', 'annotations'} <= set(content)):
+        raise InputError(f'{ann_file}: not COCO instance annotations (no '
+                         '"images" and "annotations")')
     images = sorted(content['images'], key=lambda i: i['id'])[:max_images]
     anns = {}
     for ann in content['annotations']:
@@ -33,8 +42,8 @@ def _coco_images(ann_file: str, img_root: Optional[str],
         if img_root is not None:
             path = osp.join(img_root, info['file_name'])
             if not osp.exists(path):
-                raise FileNotFoundError(f"{path} (image {info['id']} of "
-                                        f'{ann_file}) not found in img_root')
+                raise InputError(f"{path} (image {info['id']} of "
+                                 f'{ann_file}) not found in img_root')
             if 'height' not in info or 'width' not in info:
                 from PIL import Image
                 with Image.open(path) as img:
@@ -58,6 +67,10 @@ def load_coco_objects(ann_file: str,
 
     Returns:
         list[tuple]: ``(image_id, annotation_id, mask)``, mask bool (H, W).
+
+    Raises:
+        InputError: ``ann_file`` is not COCO-format JSON, or ``img_root``
+            lacks one of its images.
     """
     objects = []
     for info, anns in _coco_images(ann_file, img_root, max_images):

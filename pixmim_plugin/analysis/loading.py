@@ -9,7 +9,8 @@ from mmengine.runner import find_latest_checkpoint, load_state_dict
 from mmpretrain.datasets import CustomDataset
 from mmpretrain.registry import DATASETS, MODELS, TRANSFORMS
 
-from pixmim_plugin.checkpoint import load_checkpoint
+from pixmim_plugin.checkpoint import (CheckpointError, check_weights,
+                                      load_checkpoint)
 
 
 def build_trained_model(config: str,
@@ -21,7 +22,8 @@ def build_trained_model(config: str,
     checkpoint). The file is loaded weights-only, a raw training
     checkpoint included (``load_checkpoint``); ``trust`` loads it
     in full (only for trusted files that hold more). Returns ``(cfg,
-    model)`` in eval mode."""
+    model)`` in eval mode; a ``CheckpointError`` where the file is not a
+    checkpoint of the config's model (``check_weights``)."""
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
@@ -29,13 +31,17 @@ def build_trained_model(config: str,
     if osp.isdir(checkpoint):
         found = find_latest_checkpoint(checkpoint)
         if found is None:
-            raise FileNotFoundError(f'no checkpoint in {checkpoint}')
+            raise CheckpointError(
+                f'{checkpoint}: a folder without last_checkpoint: give a '
+                'checkpoint file or the work_dir of a run that saved one')
         checkpoint = found
     if cfg.get('data_preprocessor'):
         cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     model = MODELS.build(cfg.model).eval()
     state = load_checkpoint(checkpoint, trusted=trust)
-    load_state_dict(model, state.get('state_dict', state))
+    state = state.get('state_dict', state)
+    check_weights(model, state, checkpoint, f'{cfg.model.type} ({config})')
+    load_state_dict(model, state)
     return cfg, model
 
 

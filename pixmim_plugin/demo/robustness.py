@@ -15,8 +15,10 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
+from mmpretrain.registry import MODELS
 
-from pixmim_plugin.checkpoint import load_checkpoint
+from pixmim_plugin.checkpoint import (CheckpointError, check_weights,
+                                      load_checkpoint)
 
 # relative to the repository root, where tools/demo_robustness.py runs
 C_CONFIG = 'configs/demo/vit-tiny-p8_1xb32-100it_shapes-c.py'
@@ -60,7 +62,7 @@ def evaluate(config: str,
         dict: The test metrics.
     """
     if not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'missing checkpoint {checkpoint}')
+        raise CheckpointError(f'{checkpoint}: no such file')
     if trust:
         checkpoint = weights_only_copy(checkpoint,
                                        osp.join(work_dir, 'weights.pth'))
@@ -118,10 +120,37 @@ def checkpoint_of(path: str) -> str:
     last = osp.join(path, 'last_checkpoint')
     if osp.isdir(path):
         if not osp.isfile(last):
-            raise FileNotFoundError(f'{path} holds no last_checkpoint')
+            raise CheckpointError(
+                f'{path}: a folder without last_checkpoint: give a '
+                'checkpoint file or the work_dir of a run that saved one')
         with open(last) as f:
             return f.read().strip()
     return path
+
+
+def check_classifier(config: str,
+                     checkpoint: str,
+                     cfg_options: Optional[dict] = None,
+                     trust: bool = False) -> None:
+    """Refuse, before any evaluation, a checkpoint that cannot be read or
+    is not one of ``config``'s classifier (mmengine would load it with
+    warnings and evaluate random weights).
+
+    Args:
+        config (str): The test config.
+        checkpoint (str): The checkpoint file.
+        cfg_options (dict, optional): Merged into the config.
+        trust (bool): Unpickle the file in full. Defaults to False.
+
+    Raises:
+        CheckpointError: Naming the file and the problem.
+    """
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(cfg_options or {})
+    state = load_checkpoint(checkpoint, trusted=trust)
+    check_weights(
+        MODELS.build(cfg.model), state.get('state_dict', state), checkpoint,
+        f'{cfg.model.type} ({config})')
 
 
 def demo_robustness(shape: str,
@@ -156,6 +185,11 @@ def demo_robustness(shape: str,
         dict: ``corruption`` and ``shape``, each model name
         (``'shape-labelled'``, ``'texture-labelled'``) -> test metrics, the
         arguments of :func:`robustness_table`.
+
+    Raises:
+        CheckpointError: Before any evaluation, for a model that is not a
+            readable checkpoint of the configs' classifier
+            (:func:`check_classifier`).
     """
     c_root = osp.join(data_root, 'imagenet-c')
     options = {
@@ -172,6 +206,8 @@ def demo_robustness(shape: str,
     models = {'shape-labelled': shape}
     if texture:
         models['texture-labelled'] = texture
+    for path in models.values():  # both configs build the same classifier
+        check_classifier(cue_config, checkpoint_of(path), cfg_options, trust)
     results = {c_config: {}, cue_config: {}}
     for name, path in models.items():
         configs = [c_config, cue_config

@@ -15,6 +15,7 @@ import argparse
 import csv
 import os
 import os.path as osp
+from typing import List, Optional
 
 from mmengine.config import Config, DictAction
 
@@ -24,9 +25,10 @@ from pixmim_plugin.analysis.spectral_energy import (dataset_energy,
                                                     radius_for_fraction,
                                                     save_energy_curves,
                                                     to_reference)
+from pixmim_plugin.cli import check_config, check_image_root, tool_main
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--config', help='take data root and size from it')
     parser.add_argument('--data-root')
@@ -38,9 +40,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--include-dc', action='store_true')
     parser.add_argument('--out', default='work_dirs/choose_radius')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.config:
-        cfg = Config.fromfile(args.config)
+        cfg = Config.fromfile(check_config(args.config, '--config'))
         if args.cfg_options:
             cfg.merge_from_dict(args.cfg_options)
         args.data_root = args.data_root or (
@@ -48,11 +50,13 @@ def parse_args() -> argparse.Namespace:
         args.sizes = args.sizes or [cfg.model.backbone.img_size]
     if not args.data_root or not args.sizes:
         parser.error('give --data-root and --sizes, or --config')
+    check_image_root(args.data_root, args.folder)
     return args
 
 
-def main() -> None:
-    args = parse_args()
+@tool_main
+def main(argv: Optional[List[str]] = None) -> None:
+    args = parse_args(argv)
     files = image_files(args.data_root, args.folder, args.num_images)
     os.makedirs(args.out, exist_ok=True)
     curves, rows = {}, []

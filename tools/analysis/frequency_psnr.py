@@ -15,6 +15,7 @@ mean, std, standard error, fraction of images lower). The conventions
 import argparse
 import os
 import os.path as osp
+from typing import List, Optional
 
 from mmengine.config import DictAction
 
@@ -23,10 +24,12 @@ from pixmim_plugin.analysis import (build_trained_model, image_files,
 from pixmim_plugin.analysis.frequency_psnr import (NORM_STATS, PASTE,
                                                    save_band_psnr,
                                                    save_paired_differences)
+from pixmim_plugin.cli import (check_checkpoint_path, check_config,
+                               check_image_root, tool_main)
 from pixmim_plugin.frequency import band_edges
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         'models',
@@ -62,7 +65,7 @@ def parse_args() -> argparse.Namespace:
         help='load checkpoints in full (mmengine training checkpoints '
         'load weights-only without it)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if len(args.models) % 2:
         parser.error('models must be CONFIG CHECKPOINT pairs')
     pairs = list(zip(args.models[::2], args.models[1::2]))
@@ -72,11 +75,16 @@ def parse_args() -> argparse.Namespace:
     if len(args.names) != len(pairs):
         parser.error(f'--names needs {len(pairs)} names')
     args.pairs = pairs
+    for config, checkpoint in pairs:  # all, before the first evaluation
+        check_config(config)
+        check_checkpoint_path(checkpoint)
+    check_image_root(args.data_root, args.folder)
     return args
 
 
-def main() -> None:
-    args = parse_args()
+@tool_main
+def main(argv: Optional[List[str]] = None) -> None:
+    args = parse_args(argv)
     files = image_files(args.data_root, args.folder, args.num_images)
     results = {}
     for name, (config, checkpoint) in zip(args.names, args.pairs):

@@ -22,6 +22,7 @@ defaults run on the demo COCO set (``python tools/make_demo_data.py``).
 """
 import argparse
 import os.path as osp
+from typing import List, Optional
 
 from pixmim_plugin.analysis.coverage_report import (load_coco_foregrounds,
                                                     load_coco_objects,
@@ -30,11 +31,12 @@ from pixmim_plugin.analysis.coverage_report import (load_coco_foregrounds,
                                                     write_csv)
 from pixmim_plugin.analysis.object_coverage import (CROP_CONFIGS, crop_steps,
                                                     measure, summarise)
+from pixmim_plugin.cli import InputError, check_config, check_file, tool_main
 
 DEMO = 'data/demo/coco'
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         '--ann', default=f'{DEMO}/annotations/instances_val2017.json')
@@ -65,7 +67,7 @@ def parse_args() -> argparse.Namespace:
     for kind, config in CROP_CONFIGS.items():
         parser.add_argument(f'--config-{kind}', default=config)
     parser.add_argument('--out', default='work_dirs/object_coverage')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if not 0 <= args.mask_ratio < 1:
         parser.error(f'--mask-ratio must be in [0, 1), got {args.mask_ratio}')
     if args.samples < 1:
@@ -73,11 +75,21 @@ def parse_args() -> argparse.Namespace:
     if args.masks and args.per_instance:
         parser.error('--per-instance needs COCO instances (--ann), not '
                      '--masks')
+    read = set(args.crops)
+    if args.patch_size is None:
+        read.add('rrc')  # its backbone's patch size
+    for kind in sorted(read):
+        check_config(getattr(args, f'config_{kind}'), f'--config-{kind}')
+    if not args.masks:
+        check_file(args.ann, '--ann')
+        if not osp.isdir(args.img_root):
+            raise InputError(f'--img-root {args.img_root}: no such folder')
     return args
 
 
-def main() -> None:
-    args = parse_args()
+@tool_main
+def main(argv: Optional[List[str]] = None) -> None:
+    args = parse_args(argv)
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
     init_default_scope('mmpretrain')
@@ -91,7 +103,10 @@ def main() -> None:
         print(f'{kind}: {steps}')
     if args.masks:
         what = f'per-image foreground masks of {args.masks}'
-        total = len(mask_files(args.masks, args.max_images))
+        try:
+            total = len(mask_files(args.masks, args.max_images))
+        except FileNotFoundError as error:  # none under the folder
+            raise InputError(f'--masks {args.masks}: {error}') from None
         masks = load_mask_folder(args.masks, args.max_images)
     else:
         load = load_coco_objects if args.per_instance else \

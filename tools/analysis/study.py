@@ -16,14 +16,29 @@ mae_src_seed0, ..., floor_seed0).
 """
 import argparse
 import os
+import os.path as osp
 import time
+from typing import List, Optional
 
 import torch
 
 from pixmim_plugin.analysis.study import METHODS, run_and_report, study_scale
+from pixmim_plugin.cli import (InputError, check_file, check_image_root,
+                               tool_main)
+
+MAKE_SHAPES = 'python tools/make_demo_data.py writes the demo set'
 
 
-def parse_args() -> argparse.Namespace:
+def check_shapes_root(root: str) -> None:
+    """Refuse a data root without what the runs read: the train and val
+    images, the val list and the object boxes of both (``meta/``)."""
+    for split in ('train', 'val'):
+        check_image_root(root, split, hint=MAKE_SHAPES)
+    for name in ('val.txt', 'train_objects.json', 'val_objects.json'):
+        check_file(osp.join(root, 'meta', name), f'--data-root {root}:')
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--out', default='work_dirs/study')
     parser.add_argument(
@@ -56,7 +71,7 @@ def parse_args() -> argparse.Namespace:
         type=int,
         help='runs at a time (default: 1 with a GPU, else one per CPU core)')
     parser.add_argument('--report-only', action='store_true')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.jobs is None:
         args.jobs = 1 if torch.cuda.is_available() else os.cpu_count() or 1
     for name in ('seeds', 'iters', 'batch_size', 'jobs', 'psnr_images'):
@@ -64,11 +79,14 @@ def parse_args() -> argparse.Namespace:
             parser.error(f"--{name.replace('_', '-')} must be >= 1")
     if args.img_size % args.patch_size:
         parser.error('--img-size must be a multiple of --patch-size')
+    if not args.report_only:
+        check_shapes_root(args.data_root)
     return args
 
 
-def main() -> None:
-    args = parse_args()
+@tool_main
+def main(argv: Optional[List[str]] = None) -> None:
+    args = parse_args(argv)
     start = time.time()
     try:
         report = run_and_report(
@@ -88,7 +106,7 @@ def main() -> None:
             coverage_samples=args.coverage_samples,
             report_only=args.report_only)
     except ValueError as error:  # e.g. another study's settings in --out
-        raise SystemExit(str(error)) from error
+        raise InputError(str(error)) from None
     print(report)
     print(f'written to {args.out}/report.md ({time.time() - start:.0f} s)')
 
