@@ -17,7 +17,7 @@ setup(
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
     packages=find_packages(include=['pixmim_plugin', 'pixmim_plugin.*']),
-    python_requires='>=3.8',
+    python_requires='>=3.10',
     install_requires=['mmengine>=0.10.0', 'mmpretrain>=1.2.0'],
     extras_require={
         'det': ['mmdet>=3.3.0'],

@@ -381,3 +381,26 @@ def test_python_snippet(block, tmp_path):
             raise AssertionError(
                 f'{block_id(block)}: collate_fn {collate}: {error}; restate '
                 "it: collate_fn=dict(_delete_=True, type='default_collate')")
+
+
+def test_results_give_each_figure_its_source():
+    """Each measured figure's row in docs/results.md names its command,
+    commit, hardware and whether the machine was idle; README and the docs
+    index link to the page."""
+    text = open(osp.join(ROOT, 'docs', 'results.md')).read()
+    rows = 0
+    for table in re.findall(r'(?:^\|.*\|\n)+', text, re.M):
+        header, _, *body = table.splitlines()
+        names = [c.strip() for c in header.strip('|').split('|')]
+        if 'commit' not in names:
+            continue
+        for line in body:
+            cells = dict(
+                zip(names, (c.strip() for c in line.strip('|').split('|'))))
+            assert cells['command'] and cells['hardware'], line
+            assert re.search(r'\b[0-9a-f]{7,40}\b', cells['commit']), line
+            assert cells['idle'] in ('yes', 'no', 'not recorded'), line
+            rows += 1
+    assert rows
+    assert '(docs/results.md)' in open(osp.join(ROOT, 'README.md')).read()
+    assert '(results.md)' in open(osp.join(ROOT, 'docs', 'README.md')).read()

@@ -3,7 +3,7 @@
 #
 #   bash tools/install.sh          pre-training, MFM, classification transfer
 #                                  and the tools, on mmcv-lite (pure Python,
-#                                  about 2 minutes); keeps a full mmcv
+#                                  a few minutes); keeps a full mmcv
 #   bash tools/install.sh --full   adds mmcv's compiled ops (built once from
 #                                  the sdist and cached), mmdet and mmseg
 #
@@ -146,7 +146,7 @@ else
     WHEELS="$MMCV_CACHE/$TAG"
     mkdir -p "$WHEELS"
     if ! ls "$WHEELS"/mmcv-$MMCV_VERSION-*.whl >/dev/null 2>&1; then
-      say "building mmcv $MMCV_VERSION's C++ ops ($OPS) for mmdet/mmseg: ~12 min on 2 cores, once; cached in $WHEELS"
+      say "building mmcv $MMCV_VERSION's C++ ops ($OPS) for mmdet/mmseg: about 11 min on 2 cores, once; cached in $WHEELS"
       BUILD="$(mktemp -d)"
       trap 'rm -rf "$BUILD" "$CONSTRAINTS"' EXIT
       "${PIP[@]}" download -q --no-deps --no-binary :all: "mmcv==$MMCV_VERSION" -d "$BUILD"

@@ -127,7 +127,7 @@ test_evaluator = val_evaluator
 
 # AMP needs a GPU
 optim_wrapper = dict(type='OptimWrapper', optimizer=dict(lr=4e-4))
-auto_scale_lr = dict(base_batch_size=batch_size)
+auto_scale_lr = dict(enable=False, base_batch_size=batch_size)
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=10),
     dict(

@@ -43,3 +43,7 @@ param_scheduler = [
         begin=1500,
         end=160000)
 ]
+
+# the lr above is for 8 GPUs x 2 images; on another total batch add
+# --cfg-options auto_scale_lr.enable=True
+auto_scale_lr = dict(enable=False, base_batch_size=16)
