@@ -43,31 +43,37 @@ demo-convert: demo-data
 	done
 
 # UperNet on the demo ADE-layout set
+ADE_CONFIG := configs/demo/upernet_vit-tiny-p8_1xb8-40it_ade-shapes-64x64.py
 demo-ade: install-full demo-convert
-	$(VENV)/bin/mim train mmseg configs/demo/upernet_vit-tiny-p8_1xb8-40it_ade-shapes-64x64.py \
-		--work-dir work_dirs/demo_ade --cfg-options \
-		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmseg.pth
+	$(VENV)/bin/mim train mmseg $(ADE_CONFIG) --work-dir work_dirs/demo_ade \
+		--cfg-options model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmseg.pth
 
-# the four protocols on the demo sets, then their metrics
-demo-transfer: demo-ade
-	$(VENV)/bin/mim train mmpretrain configs/demo/vit-tiny-p8_1xb32-linear-100it_shapes.py \
-		--work-dir work_dirs/demo_linear --cfg-options \
-		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmpretrain.pth
-	$(VENV)/bin/mim train mmpretrain configs/demo/vit-tiny-p8_1xb32-100it_shapes.py \
-		--work-dir work_dirs/demo_ft --cfg-options \
-		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmpretrain.pth
-	$(VENV)/bin/mim train mmdet configs/demo/mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py \
-		--work-dir work_dirs/demo_det --cfg-options \
-		model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmdet.pth
-	$(PY) tools/print_metrics.py work_dirs/demo_linear work_dirs/demo_ft \
-		work_dirs/demo_det work_dirs/demo_ade
+# each protocol twice with one recipe and seed: from the `make demo`
+# checkpoint (work_dirs/demo_<protocol>) and from a random-init encoder
+# (work_dirs/demo_<protocol>_random); then one table of both
+LINEAR_CONFIG := configs/demo/vit-tiny-p8_1xb32-linear-500it_shapes.py
+FT_CONFIG := configs/demo/vit-tiny-p8_1xb32-300it_shapes.py
+DET_CONFIG := configs/demo/mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py
+TRANSFER_RUNS := linear:mmpretrain:$(LINEAR_CONFIG) ft:mmpretrain:$(FT_CONFIG) \
+	det:mmdet:$(DET_CONFIG) ade:mmseg:$(ADE_CONFIG)
+TRANSFER_DIRS := $(foreach run,$(TRANSFER_RUNS),work_dirs/demo_$(firstword $(subst :, ,$(run))))
+demo-transfer: install-full demo-convert
+	for run in $(TRANSFER_RUNS); do \
+		name=$${run%%:*}; rest=$${run#*:}; lib=$${rest%%:*}; config=$${rest#*:}; \
+		$(VENV)/bin/mim train $$lib $$config --work-dir work_dirs/demo_$$name \
+			--cfg-options model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_$$lib.pth \
+			|| exit 1; \
+		$(VENV)/bin/mim train $$lib $$config --work-dir work_dirs/demo_$${name}_random \
+			--cfg-options model.backbone.init_cfg=None || exit 1; \
+	done
+	$(PY) tools/print_metrics.py $(TRANSFER_DIRS) \
+		--random-init $(addsuffix _random,$(TRANSFER_DIRS))
 
 # mCE on the corrupted demo set and cue-conflict shape bias of the demo
 # fine-tuned classifier (work_dirs/demo_ft of demo-transfer; fine-tuned here
 # from the demo pre-training when absent) and of the same pre-training
 # fine-tuned on texture labels
-FT_CONFIG := configs/demo/vit-tiny-p8_1xb32-100it_shapes.py
-TEXTURE_CONFIG := configs/demo/vit-tiny-p8_1xb32-100it_shapes-texture.py
+TEXTURE_CONFIG := configs/demo/vit-tiny-p8_1xb32-300it_shapes-texture.py
 demo-robustness: demo-data
 	$(PY) tools/make_demo_data.py --robustness
 	for run in demo_ft:$(FT_CONFIG) demo_ft_texture:$(TEXTURE_CONFIG); do \

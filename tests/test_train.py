@@ -18,8 +18,8 @@ PIXMIM = osp.join(DEMO, 'pixmim_vit-tiny-p8_1xb32-600it_shapes.py')
 MFM = osp.join(DEMO, 'mfm_vit-tiny-p16_1xb32-600it_shapes.py')
 PIXMIM_MFF = osp.join(DEMO, 'pixmim-mff_vit-tiny-p8_1xb32-600it_shapes.py')
 CLASSIFICATION = {
-    'linear': osp.join(DEMO, 'vit-tiny-p8_1xb32-linear-100it_shapes.py'),
-    'ft': osp.join(DEMO, 'vit-tiny-p8_1xb32-100it_shapes.py'),
+    'linear': osp.join(DEMO, 'vit-tiny-p8_1xb32-linear-500it_shapes.py'),
+    'ft': osp.join(DEMO, 'vit-tiny-p8_1xb32-300it_shapes.py'),
 }
 MASK_RCNN = osp.join(DEMO,
                      'mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py')

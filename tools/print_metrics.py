@@ -3,35 +3,37 @@
 as mmdet logs them), mIoU (%).
 
     python tools/print_metrics.py work_dirs/demo_linear work_dirs/demo_det
+
+With ``--random-init`` (one work_dir per work_dir: the same config run from
+a random-init encoder) it prints one Markdown table instead: protocol,
+metric, pre-trained, random init, difference, chance level.
+
+    python tools/print_metrics.py work_dirs/demo_linear work_dirs/demo_ft \
+        --random-init work_dirs/demo_linear_random work_dirs/demo_ft_random
 """
 import argparse
-import glob
-import json
-import os.path as osp
+from typing import List, Optional
 
-METRICS = ('accuracy/top1', 'coco/bbox_mAP', 'coco/segm_mAP', 'mIoU')
-
-
-def last_metrics(work_dir: str) -> dict:
-    """The metrics of the last evaluation logged in the newest run of
-    ``work_dir``; empty if it logged none."""
-    runs = sorted(
-        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
-    if not runs:
-        return {}
-    found = {}
-    with open(runs[-1]) as f:
-        for line in f:
-            record = json.loads(line)
-            if any(key in record for key in METRICS):
-                found = {k: record[k] for k in METRICS if k in record}
-    return found
+from pixmim_plugin.analysis.transfer_table import (HEADER, comparison_rows,
+                                                   last_metrics,
+                                                   markdown_table)
+from pixmim_plugin.cli import InputError, tool_main
 
 
-def main() -> None:
+@tool_main
+def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('work_dirs', nargs='+')
-    args = parser.parse_args()
+    parser.add_argument(
+        '--random-init',
+        nargs='+',
+        metavar='WORK_DIR',
+        help='the same configs run from a random-init encoder, in order')
+    args = parser.parse_args(argv)
+    if args.random_init:
+        rows = comparison_rows(args.work_dirs, args.random_init)
+        print(markdown_table(HEADER, rows))
+        return
     missing = []
     for work_dir in args.work_dirs:
         metrics = last_metrics(work_dir)
@@ -40,7 +42,7 @@ def main() -> None:
         shown = '  '.join(f'{k} {round(v, 3)}' for k, v in metrics.items())
         print(f'{work_dir}: {shown or "no evaluation logged"}')
     if missing:
-        raise SystemExit(f'no metrics in {", ".join(missing)}')
+        raise InputError(f'no metrics in {", ".join(missing)}')
 
 
 if __name__ == '__main__':

@@ -21,8 +21,8 @@ from pixmim_plugin.checkpoint import (CheckpointError, check_weights,
                                       load_checkpoint)
 
 # relative to the repository root, where tools/demo_robustness.py runs
-C_CONFIG = 'configs/demo/vit-tiny-p8_1xb32-100it_shapes-c.py'
-CUE_CONFIG = 'configs/demo/vit-tiny-p8_1xb32-100it_shapes-cue-conflict.py'
+C_CONFIG = 'configs/demo/vit-tiny-p8_1xb32-300it_shapes-c.py'
+CUE_CONFIG = 'configs/demo/vit-tiny-p8_1xb32-300it_shapes-cue-conflict.py'
 
 
 def weights_only_copy(checkpoint: str, out: str) -> str:
@@ -56,7 +56,7 @@ def evaluate(config: str,
             ``--cfg-options``.
         trust (bool): Unpickle ``checkpoint`` in full and evaluate its
             weights (:func:`weights_only_copy` in ``work_dir``); needed for
-            raw training checkpoints (``iter_100.pth``) under torch >= 2.6.
+            raw training checkpoints (``iter_300.pth``) under torch >= 2.6.
 
     Returns:
         dict: The test metrics.

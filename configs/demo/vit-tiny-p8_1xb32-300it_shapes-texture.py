@@ -3,10 +3,10 @@
 # texture class k owns, drawn on a random shape, so the model can only learn
 # texture. Its shape bias on the demo cue-conflict set is the texture-biased
 # end that the shape-labelled fine-tuning is compared with; everything but
-# the data is vit-tiny-p8_1xb32-100it_shapes.py.
-#   mim train mmpretrain configs/demo/vit-tiny-p8_1xb32-100it_shapes-texture.py \
+# the data is vit-tiny-p8_1xb32-300it_shapes.py.
+#   mim train mmpretrain configs/demo/vit-tiny-p8_1xb32-300it_shapes-texture.py \
 #       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-tiny_mmpretrain.pth
-_base_ = ['./vit-tiny-p8_1xb32-100it_shapes.py']
+_base_ = ['./vit-tiny-p8_1xb32-300it_shapes.py']
 
 train_dataloader = dict(dataset=dict(data_root='data/demo/shapes-texture/'))
 val_dataloader = dict(dataset=dict(data_root='data/demo/shapes-texture/'))

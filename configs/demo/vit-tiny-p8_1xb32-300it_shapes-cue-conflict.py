@@ -2,8 +2,8 @@
 # (`python tools/make_demo_data.py --robustness`): the shape of one demo
 # class filled with the texture another class owns, 64 px, fed without
 # resizing; each class is one output of the 8-way head.
-#   mim test mmpretrain configs/demo/vit-tiny-p8_1xb32-100it_shapes-cue-conflict.py --checkpoint work_dirs/demo_ft/iter_100.pth
-_base_ = ['./vit-tiny-p8_1xb32-100it_shapes.py']
+#   mim test mmpretrain configs/demo/vit-tiny-p8_1xb32-300it_shapes-cue-conflict.py --checkpoint work_dirs/demo_ft/iter_300.pth
+_base_ = ['./vit-tiny-p8_1xb32-300it_shapes.py']
 
 test_dataloader = dict(
     dataset=dict(
