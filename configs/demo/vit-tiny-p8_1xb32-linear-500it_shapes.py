@@ -18,7 +18,7 @@ _base_ = [
     './_base_/classification.py',
 ]
 
-batch_size = 32
+batch_size = _base_.demo_batch_size
 max_iters = 500
 warmup_iters = 50
 num_classes = len(_base_.demo_classes)
@@ -32,14 +32,8 @@ data_preprocessor = dict(num_classes=num_classes)
 
 train_pipeline = _base_.demo_train_pipeline
 test_pipeline = _base_.demo_test_pipeline
-train_dataloader = dict(
-    batch_size=batch_size,
-    num_workers=2,
-    dataset=dict(pipeline=train_pipeline, **_base_.demo_imagenet))
-val_dataloader = dict(
-    batch_size=batch_size,
-    num_workers=2,
-    dataset=dict(pipeline=test_pipeline, **_base_.demo_imagenet))
+train_dataloader = _base_.demo_train_dataloader
+val_dataloader = _base_.demo_val_dataloader
 test_dataloader = val_dataloader
 
 optim_wrapper = dict(

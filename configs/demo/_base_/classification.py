@@ -28,6 +28,15 @@ demo_test_pipeline = [
     dict(type='CenterCrop', crop_size=64),
     dict(type='PackInputs'),
 ]
+demo_batch_size = 32
+demo_train_dataloader = dict(
+    batch_size=demo_batch_size,
+    num_workers=2,
+    dataset=dict(pipeline=demo_train_pipeline, **_base_.demo_imagenet))
+demo_val_dataloader = dict(
+    batch_size=demo_batch_size,
+    num_workers=2,
+    dataset=dict(pipeline=demo_test_pipeline, **_base_.demo_imagenet))
 demo_default_hooks = dict(logger=dict(type='LoggerHook', interval=20))
 demo_log_processor = dict(by_epoch=False)
 demo_env_cfg = dict(dist_cfg=dict(backend='gloo'))
