@@ -95,6 +95,7 @@ optim_wrapper = dict(
         fused=True),
     constructor='LayerDecayOptimizerConstructor',
     paramwise_cfg=dict(num_layers=12, layer_decay_rate=0.75))
+auto_scale_lr = dict(enable=False, base_batch_size=8)  # 1 x 8 images
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=10),
     dict(
