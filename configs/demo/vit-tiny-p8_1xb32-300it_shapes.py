@@ -8,8 +8,8 @@
 # warm-up and a cosine decay, cross-entropy without label smoothing, drop
 # path 0.1, the whole object kept in view (SimpleResizedCrop and flip; no
 # RandAugment, mixup, cutmix or random erasing, which a 64 px, 8-class set
-# does not bear at this length). Takes the raw demo checkpoint or one
-# converted --to mmpretrain:
+# does not bear at this length). Takes the demo checkpoint converted
+# --to mmpretrain (`make demo-convert`):
 #   mim train mmpretrain configs/demo/vit-tiny-p8_1xb32-300it_shapes.py \
 #       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-tiny_mmpretrain.pth
 # and from a random-init encoder: --cfg-options model.backbone.init_cfg=None

@@ -8,8 +8,8 @@
 # a pre-trained and a random-init encoder: plain AdamW (lr 1e-2 per 32
 # images, no weight decay) instead of LARS at batch 16384, 500 iterations
 # (10 epochs) with 50 of warm-up and a cosine decay, the whole object kept
-# in view (SimpleResizedCrop and flip). Takes the raw demo checkpoint or
-# one converted --to mmpretrain:
+# in view (SimpleResizedCrop and flip). Takes the demo checkpoint
+# converted --to mmpretrain (`make demo-convert`):
 #   mim train mmpretrain configs/demo/vit-tiny-p8_1xb32-linear-500it_shapes.py \
 #       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-tiny_mmpretrain.pth
 # and from a random-init encoder: --cfg-options model.backbone.init_cfg=None

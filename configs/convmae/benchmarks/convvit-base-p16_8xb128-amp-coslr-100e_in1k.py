@@ -22,7 +22,8 @@
 # protocol; this file is the official ConvMAE protocol, for ConvMAE and
 # PixMIM-ConvMAE alike. Table 9's values: --cfg-options
 # optim_wrapper.optimizer.lr=4e-3 optim_wrapper.paramwise_cfg.layer_decay_rate=0.75
-# Pass the pre-training checkpoint (raw, or converted --to mmpretrain):
+# Pass the pre-training checkpoint converted --to mmpretrain (a raw training
+# checkpoint holds objects torch >= 2.6 does not load weights-only):
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
 _base_ = [
     'mmpretrain::mae/benchmarks/vit-base-p16_8xb128-coslr-100e_in1k.py',

@@ -8,7 +8,8 @@
 # warmup epochs + cosine, 90 epochs, RandomResizedCrop. Everything but the
 # encoder and the batch is this project's ViT-B probe (mmpretrain's MAE
 # probe).
-# Pass the pre-training checkpoint (raw, or converted --to mmpretrain):
+# Pass the pre-training checkpoint converted --to mmpretrain (a raw training
+# checkpoint holds objects torch >= 2.6 does not load weights-only):
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
 _base_ = [
     '../../pixmim/benchmarks/vit-base-p16_8xb2048-linear-coslr-90e_in1k.py',

@@ -6,6 +6,6 @@
 # pre-hook; `interpolate_mode='bicubic'`), so every other encoder weight
 # loads as it is; the final LayerNorm of pre-training (ln1) is replaced by
 # the pooled features' LayerNorm (ln2), as for MAE. Pass the pre-training
-# checkpoint (raw, or converted --to mmpretrain):
+# checkpoint converted --to mmpretrain (tools/convert_checkpoint.py):
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
 _base_ = '../../pixmim/benchmarks/vit-base-p16_8xb128-coslr-100e_in1k.py'

@@ -6,7 +6,8 @@
 # decay. (mmselfsup's released PixMIM config uses MAE's ViT-B values, lr 2e-3
 # at 1024 and layer decay 0.65: `--cfg-options optim_wrapper.optimizer.lr=2e-3
 # optim_wrapper.paramwise_cfg.layer_decay_rate=0.65` reproduces it.)
-# Pass the pre-training checkpoint (raw, or converted --to mmpretrain):
+# Pass the pre-training checkpoint converted --to mmpretrain (a raw training
+# checkpoint holds objects torch >= 2.6 does not load weights-only):
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
 _base_ = [
     'mmpretrain::mae/benchmarks/vit-base-p16_8xb128-coslr-100e_in1k.py',

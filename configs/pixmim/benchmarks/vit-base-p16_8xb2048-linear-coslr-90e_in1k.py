@@ -3,7 +3,8 @@
 # linear classifier, LARS, base lr 0.1 per 256 images at 16384 (8 GPUs x
 # 2048), 10 warmup + cosine, 90 epochs, RandomResizedCrop. This is mmpretrain's
 # MAE linear-probing config; only the batch the lr is written for is fixed.
-# Pass the pre-training checkpoint (raw, or converted --to mmpretrain):
+# Pass the pre-training checkpoint converted --to mmpretrain (a raw training
+# checkpoint holds objects torch >= 2.6 does not load weights-only):
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
 _base_ = [
     'mmpretrain::mae/benchmarks/vit-base-p16_8xb2048-linear-coslr-90e_in1k.py',
