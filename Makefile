@@ -1,7 +1,7 @@
 # pixmim-plugin: `make install`, `make demo`, `make test` (see README.md).
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DEMO_CONFIG := configs/demo/pixmim_vit-tiny-p8_1xb32-600it_shapes.py
+DEMO_CONFIG := configs/demo/pixmim_vit-mini-p4_1xb64-1200it_shapes.py
 DEMO_WORK_DIR := work_dirs/demo_pixmim
 MFM_CONFIG := configs/demo/mfm_vit-tiny-p16_1xb32-600it_shapes.py
 MFM_WORK_DIR := work_dirs/demo_mfm
@@ -39,21 +39,21 @@ demo-convert: demo-data
 	test -f $(DEMO_WORK_DIR)/last_checkpoint || $(MAKE) demo
 	for lib in mmpretrain mmdet mmseg; do \
 		$(PY) tools/convert_checkpoint.py $$(cat $(DEMO_WORK_DIR)/last_checkpoint) \
-			$(DEMO_WORK_DIR)/vit-tiny_$$lib.pth --to $$lib --trust || exit 1; \
+			$(DEMO_WORK_DIR)/vit-mini_$$lib.pth --to $$lib --trust || exit 1; \
 	done
 
 # UperNet on the demo ADE-layout set
-ADE_CONFIG := configs/demo/upernet_vit-tiny-p8_1xb8-40it_ade-shapes-64x64.py
+ADE_CONFIG := configs/demo/upernet_vit-mini-p4_1xb8-40it_ade-shapes-64x64.py
 demo-ade: install-full demo-convert
 	$(VENV)/bin/mim train mmseg $(ADE_CONFIG) --work-dir work_dirs/demo_ade \
-		--cfg-options model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmseg.pth
+		--cfg-options model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-mini_mmseg.pth
 
 # each protocol twice with one recipe and seed: from the `make demo`
 # checkpoint (work_dirs/demo_<protocol>) and from a random-init encoder
 # (work_dirs/demo_<protocol>_random); then one table of both
-LINEAR_CONFIG := configs/demo/vit-tiny-p8_1xb32-linear-500it_shapes.py
-FT_CONFIG := configs/demo/vit-tiny-p8_1xb32-300it_shapes.py
-DET_CONFIG := configs/demo/mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py
+LINEAR_CONFIG := configs/demo/vit-mini-p4_1xb32-linear-500it_shapes-objects.py
+FT_CONFIG := configs/demo/vit-mini-p4_1xb32-900it_shapes-objects.py
+DET_CONFIG := configs/demo/mask-rcnn_vit-mini-p4_sfp_1xb4-60it_coco-shapes.py
 TRANSFER_RUNS := linear:mmpretrain:$(LINEAR_CONFIG) ft:mmpretrain:$(FT_CONFIG) \
 	det:mmdet:$(DET_CONFIG) ade:mmseg:$(ADE_CONFIG)
 TRANSFER_DIRS := $(foreach run,$(TRANSFER_RUNS),work_dirs/demo_$(firstword $(subst :, ,$(run))))
@@ -61,7 +61,7 @@ demo-transfer: install-full demo-convert
 	for run in $(TRANSFER_RUNS); do \
 		name=$${run%%:*}; rest=$${run#*:}; lib=$${rest%%:*}; config=$${rest#*:}; \
 		$(VENV)/bin/mim train $$lib $$config --work-dir work_dirs/demo_$$name \
-			--cfg-options model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_$$lib.pth \
+			--cfg-options model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-mini_$$lib.pth \
 			|| exit 1; \
 		$(VENV)/bin/mim train $$lib $$config --work-dir work_dirs/demo_$${name}_random \
 			--cfg-options model.backbone.init_cfg=None || exit 1; \
@@ -73,7 +73,7 @@ demo-transfer: install-full demo-convert
 # fine-tuned classifier (work_dirs/demo_ft of demo-transfer; fine-tuned here
 # from the demo pre-training when absent) and of the same pre-training
 # fine-tuned on texture labels
-TEXTURE_CONFIG := configs/demo/vit-tiny-p8_1xb32-300it_shapes-texture.py
+TEXTURE_CONFIG := configs/demo/vit-mini-p4_1xb32-900it_shapes-texture.py
 demo-robustness: demo-data
 	$(PY) tools/make_demo_data.py --robustness
 	for run in demo_ft:$(FT_CONFIG) demo_ft_texture:$(TEXTURE_CONFIG); do \
@@ -81,7 +81,7 @@ demo-robustness: demo-data
 		test -f $$dir/last_checkpoint && continue; \
 		$(MAKE) demo-convert && $(VENV)/bin/mim train mmpretrain $${run#*:} \
 			--work-dir $$dir --cfg-options \
-			model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-tiny_mmpretrain.pth \
+			model.backbone.init_cfg.checkpoint=$(DEMO_WORK_DIR)/vit-mini_mmpretrain.pth \
 			|| exit 1; \
 	done
 	$(PY) tools/demo_robustness.py work_dirs/demo_ft \

@@ -13,11 +13,11 @@ from helpers import ROOT, load_config
 
 PROTOCOLS = {
     'mmpretrain': [
-        'vit-tiny-p8_1xb32-linear-500it_shapes.py',
-        'vit-tiny-p8_1xb32-300it_shapes.py'
+        'vit-mini-p4_1xb32-linear-500it_shapes-objects.py',
+        'vit-mini-p4_1xb32-900it_shapes-objects.py'
     ],
-    'mmdet': ['mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py'],
-    'mmseg': ['upernet_vit-tiny-p8_1xb8-40it_ade-shapes-64x64.py'],
+    'mmdet': ['mask-rcnn_vit-mini-p4_sfp_1xb4-60it_coco-shapes.py'],
+    'mmseg': ['upernet_vit-mini-p4_1xb8-40it_ade-shapes-64x64.py'],
 }
 TOOL = osp.join(ROOT, 'tools', 'print_metrics.py')
 

@@ -196,7 +196,7 @@ def test_detector_paper_recipe():
 @pytest.mark.parametrize('config,size', [
     (DET_CONFIG, 1024),
     (osp.join(ROOT, 'configs', 'demo',
-              'mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py'), 128),
+              'mask-rcnn_vit-mini-p4_sfp_1xb4-60it_coco-shapes.py'), 128),
 ])
 def test_evaluation_input_is_a_padded_square(tmp_path, config, size):
     """As ViTDet: long side resized to the training size, then padded with

@@ -18,7 +18,8 @@ from pixmim_plugin.demo.robustness_sets import (write_cue_conflict,
 from pixmim_plugin.demo.shapes import write_imagenet_layout
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEMO_FT = osp.join(ROOT, 'configs/demo/vit-tiny-p8_1xb32-300it_shapes.py')
+DEMO_FT = osp.join(ROOT,
+                   'configs/demo/vit-mini-p4_1xb32-900it_shapes-objects.py')
 FAST = {'test_dataloader.num_workers': 0, 'test_dataloader.batch_size': 64}
 
 

@@ -26,7 +26,8 @@ from pixmim_plugin.demo.shapes import write_coco
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PIXMIM = osp.join(ROOT,
                   'configs/demo/pixmim_vit-tiny-p8_1xb32-600it_shapes.py')
-CLASSIFIER = osp.join(ROOT, 'configs/demo/vit-tiny-p8_1xb32-300it_shapes.py')
+CLASSIFIER = osp.join(
+    ROOT, 'configs/demo/vit-mini-p4_1xb32-900it_shapes-objects.py')
 SHAPE_BIAS_HEADER = ('subj,session,trial,rt,object_response,category,'
                      'condition,imagename\n')
 
@@ -192,7 +193,7 @@ CASES = {
          '{garbage}: not a readable torch checkpoint'),
         ('other-model', '{pixmim} --data-root {robust} --out {out}',
          '{pixmim}: not a checkpoint of ImageClassifier (configs/demo/'
-         'vit-tiny-p8_1xb32-300it_shapes-cue-conflict.py): '),
+         'vit-mini-p4_1xb32-900it_shapes-cue-conflict.py): '),
         ('bad-texture-model', '{cls} --texture {cut} --data-root {robust} '
          '--out {out}', '{cut}: not a readable torch checkpoint'),
         ('work-dir-without-checkpoint', '{workdir} --data-root {robust} '

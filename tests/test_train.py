@@ -17,13 +17,16 @@ pytestmark = pytest.mark.training
 PIXMIM = osp.join(DEMO, 'pixmim_vit-tiny-p8_1xb32-600it_shapes.py')
 MFM = osp.join(DEMO, 'mfm_vit-tiny-p16_1xb32-600it_shapes.py')
 PIXMIM_MFF = osp.join(DEMO, 'pixmim-mff_vit-tiny-p8_1xb32-600it_shapes.py')
+# what `make demo` trains and the demo transfer configs take
+DEMO_PIXMIM = osp.join(DEMO, 'pixmim_vit-mini-p4_1xb64-1200it_shapes.py')
 CLASSIFICATION = {
-    'linear': osp.join(DEMO, 'vit-tiny-p8_1xb32-linear-500it_shapes.py'),
-    'ft': osp.join(DEMO, 'vit-tiny-p8_1xb32-300it_shapes.py'),
+    'linear': osp.join(DEMO,
+                       'vit-mini-p4_1xb32-linear-500it_shapes-objects.py'),
+    'ft': osp.join(DEMO, 'vit-mini-p4_1xb32-900it_shapes-objects.py'),
 }
 MASK_RCNN = osp.join(DEMO,
-                     'mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py')
-UPERNET = osp.join(DEMO, 'upernet_vit-tiny-p8_1xb8-40it_ade-shapes-64x64.py')
+                     'mask-rcnn_vit-mini-p4_sfp_1xb4-60it_coco-shapes.py')
+UPERNET = osp.join(DEMO, 'upernet_vit-mini-p4_1xb8-40it_ade-shapes-64x64.py')
 
 
 def few_iterations(max_iters=2, loaders=('train', 'val', 'test')):
@@ -44,9 +47,9 @@ def few_iterations(max_iters=2, loaders=('train', 'val', 'test')):
 
 @pytest.fixture(scope='module')
 def pretrained(tmp_path_factory, data_root):
-    """A 2-iteration demo PixMIM checkpoint and its state dict."""
+    """A 2-iteration `make demo` checkpoint and its state dict."""
     work_dir = str(tmp_path_factory.mktemp('pixmim'))
-    mim_train(PIXMIM, work_dir, data_root, 2)
+    mim_train(DEMO_PIXMIM, work_dir, data_root, 2)
     path = osp.join(work_dir, 'iter_2.pth')
     return path, load_trusted(path)['state_dict']
 
@@ -244,7 +247,7 @@ def test_demo_chain_upernet(tmp_path, pretrained):
 
     # the segmentor's encoder starts from the pre-trained weights
     backbone = built_backbone('mmseg', config, converted)
-    for key in ('patch_embed.projection.weight', 'layers.11.attn.qkv.bias',
+    for key in ('patch_embed.projection.weight', 'layers.3.attn.qkv.bias',
                 'pos_embed'):
         assert torch.equal(backbone[key], state[f'backbone.{key}']), key
 
@@ -264,7 +267,7 @@ def test_demo_chain_classification(tmp_path, pretrained, data_root, name):
     ])
     assert 'accuracy/top1' in log
     backbone = built_backbone('mmpretrain', config, converted)
-    for key in ('patch_embed.projection.weight', 'layers.11.attn.qkv.bias',
+    for key in ('patch_embed.projection.weight', 'layers.3.attn.qkv.bias',
                 'pos_embed', 'cls_token'):
         assert torch.equal(backbone[key], state[f'backbone.{key}']), key
 
@@ -291,14 +294,14 @@ def test_demo_chain_mask_rcnn(tmp_path, pretrained):
     ])
     assert 'coco/bbox_mAP' in log and 'coco/segm_mAP' in log
     backbone = built_backbone('mmdet', config, converted)
-    for key in ('patch_embed.projection.weight', 'layers.11.attn.qkv.bias'):
+    for key in ('patch_embed.projection.weight', 'layers.3.attn.qkv.bias'):
         assert torch.equal(backbone[key], state[f'backbone.{key}']), key
     # the 8x8 grid without the class token's row, interpolated to the
-    # detector's 16x16 patches
-    grid = state['backbone.pos_embed'][:, 1:].reshape(1, 8, 8, 192)
+    # detector's 32x32 patches
+    grid = state['backbone.pos_embed'][:, 1:].reshape(1, 8, 8, 128)
     expected = F.interpolate(
         grid.permute(0, 3, 1, 2),
-        size=(16, 16),
+        size=(32, 32),
         mode='bicubic',
         align_corners=False).permute(0, 2, 3, 1)
     torch.testing.assert_close(backbone['pos_embed'], expected)

@@ -3,14 +3,15 @@
     python tools/make_demo_data.py
 
 - ``data/demo/shapes``: classification, mmpretrain's ImageNet layout;
+- ``data/demo/shapes-objects``: each of its images cropped to its object;
 - ``data/demo/coco``: multi-object scenes as a COCO-format instance set
   (``images/{train2017,val2017}``, ``annotations/instances_*.json``);
 - ``data/demo/ade/ADEChallengeData2016``: the same kind of scenes in
   ADE20K's layout (``images/``, ``annotations/`` of label maps);
 - with ``--robustness`` (for ``make demo-robustness``, about 2 minutes):
-  ``data/demo/imagenet-c`` (15 corruptions x 5 severities of the shapes
-  validation split), ``data/demo/shapes-texture`` (the texture-labelled
-  variant) and ``data/demo/cue-conflict``.
+  ``data/demo/imagenet-c`` (15 corruptions x 5 severities of the
+  shapes-objects validation split), ``data/demo/shapes-texture`` (the
+  texture-labelled variant) and ``data/demo/cue-conflict``.
 
 The work is :func:`pixmim_plugin.demo.make_data.make_demo_data`.
 """

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from mmpretrain.models import MAEViT
 
 from pixmim_plugin.analysis.loading import load_images
+from pixmim_plugin.demo.object_crops import crop_object
 
 
 def load_split(data_root: str, split: str,
@@ -55,15 +56,7 @@ def load_object_crops(
     for r in records:
         with Image.open(osp.join(data_root, split, r['file'])) as img:
             img = np.asarray(img.convert('RGB'))
-        x0, y0, x1, y1 = r['bbox']
-        side = max(x1 - x0, y1 - y0) * (1 + 2 * margin)
-        top = int(round((y0 + y1 - side) / 2))
-        left = int(round((x0 + x1 - side) / 2))
-        side = int(round(side))
-        rows = np.clip(np.arange(top, top + side), 0, img.shape[0] - 1)
-        cols = np.clip(np.arange(left, left + side), 0, img.shape[1] - 1)
-        square = Image.fromarray(img[np.ix_(rows, cols)])
-        crops.append(np.asarray(square.resize((size, size), Image.BICUBIC)))
+        crops.append(crop_object(img, r['bbox'], size, margin))
     array = np.stack(crops).transpose(0, 3, 1, 2).astype(np.float32)
     labels = torch.tensor([r['label'] for r in records])
     return torch.from_numpy(array), labels

@@ -3,6 +3,8 @@ behind ``tools/make_demo_data.py`` and ``tools/demo_robustness.py``.
 
 - :mod:`.shapes`: the shapes sets (classification in the ImageNet layout,
   COCO-format and ADE20K-layout scenes); numpy and PIL only;
+- :mod:`.object_crops`: the object of each shapes image as a
+  classification set of its own (what the demo transfer reads);
 - :mod:`.corruptions`: ImageNet-C's 15 corruptions, small, for those
   images;
 - :mod:`.robustness_sets`: the corrupted copy, the texture-labelled variant

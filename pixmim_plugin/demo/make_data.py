@@ -4,14 +4,17 @@
 Under ``root`` (``data/demo``):
 
 - ``shapes``: classification, mmpretrain's ImageNet layout
-  (:func:`~.shapes.write_imagenet_layout`);
+  (:func:`~.shapes.write_imagenet_layout`), what the demo pre-trains on;
+- ``shapes-objects``: each shapes image cropped to its object, same
+  layout (:func:`~.object_crops.write_object_crops`), what the demo
+  linear probe and fine-tuning classify;
 - ``coco``: multi-object scenes as a COCO-format instance set
   (``images/{train2017,val2017}``, ``annotations/instances_*.json``;
   :func:`~.shapes.write_coco`);
 - ``ade/ADEChallengeData2016``: the same kind of scenes in ADE20K's layout
   (``images/``, ``annotations/`` of label maps; :func:`~.shapes.write_ade`);
 - with ``robustness`` (about 2 minutes): ``imagenet-c`` (15 corruptions x 5
-  severities of the shapes validation split), ``shapes-texture`` (the
+  severities of the shapes-objects validation split), ``shapes-texture`` (the
   texture-labelled variant) and ``cue-conflict``
   (:mod:`.robustness_sets`).
 
@@ -21,6 +24,7 @@ import os.path as osp
 import time
 from typing import Callable, Tuple
 
+from .object_crops import write_object_crops
 from .robustness_sets import (write_cue_conflict, write_imagenet_c,
                               write_texture_variant)
 from .shapes import write_ade, write_coco, write_imagenet_layout
@@ -31,8 +35,8 @@ def make_robustness_sets(root: str,
                          seed: int = 0,
                          log: Callable[[str], None] = print) -> None:
     """The robustness probes of the shapes set under ``root``, each
-    written once: ``imagenet-c`` (from ``root/shapes/val``, which must
-    exist), ``shapes-texture`` (200 train images per class) and
+    written once: ``imagenet-c`` (from ``root/shapes-objects/val``, which
+    must exist), ``shapes-texture`` (200 train images per class) and
     ``cue-conflict`` (2 per shape-texture pair).
 
     Args:
@@ -46,7 +50,7 @@ def make_robustness_sets(root: str,
     corrupted = osp.join(root, 'imagenet-c')
     if not osp.exists(osp.join(corrupted, 'reference_errors.json')):
         n = write_imagenet_c(
-            osp.join(root, 'shapes', 'val'),
+            osp.join(root, 'shapes-objects', 'val'),
             corrupted,
             seed,
             per_class=val_per_class)
@@ -68,8 +72,8 @@ def make_demo_data(root: str = 'data/demo',
                    seed: int = 0,
                    robustness: bool = False,
                    log: Callable[[str], None] = print) -> None:
-    """Write the shapes, COCO and ADE demo sets under ``root``, and the
-    robustness sets with ``robustness``, each once.
+    """Write the shapes, shapes-objects, COCO and ADE demo sets under
+    ``root``, and the robustness sets with ``robustness``, each once.
 
     Args:
         root (str): Where to write. Defaults to ``'data/demo'``.
@@ -91,6 +95,11 @@ def make_demo_data(root: str = 'data/demo',
         for split, n in (('train', train_per_class), ('val', val_per_class)):
             records = write_imagenet_layout(shapes, split, n, seed)
             log(f'{shapes} {split}: {len(records)} images')
+    objects = osp.join(root, 'shapes-objects')
+    if not osp.exists(osp.join(objects, 'meta', 'val.txt')):
+        for split in ('train', 'val'):
+            n = write_object_crops(shapes, objects, split)
+            log(f'{objects} {split}: {n} images')
     coco = osp.join(root, 'coco')
     if not osp.exists(osp.join(coco, 'annotations', 'instances_val2017.json')):
         for split, n in zip(('train2017', 'val2017'), scenes):

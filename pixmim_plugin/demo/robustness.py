@@ -21,8 +21,8 @@ from pixmim_plugin.checkpoint import (CheckpointError, check_weights,
                                       load_checkpoint)
 
 # relative to the repository root, where tools/demo_robustness.py runs
-C_CONFIG = 'configs/demo/vit-tiny-p8_1xb32-300it_shapes-c.py'
-CUE_CONFIG = 'configs/demo/vit-tiny-p8_1xb32-300it_shapes-cue-conflict.py'
+C_CONFIG = 'configs/demo/vit-mini-p4_1xb32-900it_shapes-objects-c.py'
+CUE_CONFIG = 'configs/demo/vit-mini-p4_1xb32-900it_shapes-cue-conflict.py'
 
 
 def weights_only_copy(checkpoint: str, out: str) -> str:

@@ -1,17 +1,17 @@
-# Linear probing on the embedded shapes set (`python tools/make_demo_data.py`)
-# for the demo PixMIM / MAE ViT-tiny (patch 8, 64 px). The model is the
-# ImageNet config's of configs/pixmim/benchmarks/ (frozen encoder,
-# BatchNorm without affine before the linear classifier) with the mean of
-# the patch tokens as the feature: after a few hundred pre-training
-# iterations the class token carries less of what the probe reads. The
-# recipe is sized for a CPU demo on 1600 images of 8 classes, the same for
-# a pre-trained and a random-init encoder: plain AdamW (lr 1e-2 per 32
-# images, no weight decay) instead of LARS at batch 16384, 500 iterations
-# (10 epochs) with 50 of warm-up and a cosine decay, the whole object kept
-# in view (SimpleResizedCrop and flip). Takes the demo checkpoint
-# converted --to mmpretrain (`make demo-convert`):
-#   mim train mmpretrain configs/demo/vit-tiny-p8_1xb32-linear-500it_shapes.py \
-#       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-tiny_mmpretrain.pth
+# Linear probing on the object crops of the embedded shapes set
+# (`python tools/make_demo_data.py`) for the demo encoder of `make demo`
+# (ViT-mini, patch 4, 32 px; _base_/shapes.py). The model is the ImageNet
+# config's of configs/pixmim/benchmarks/ (frozen encoder, BatchNorm without
+# affine before the linear classifier) with the mean of the patch tokens as
+# the feature: after a few hundred pre-training iterations the class token
+# carries less of what the probe reads. The recipe is sized for a CPU demo
+# on 1600 images of 8 classes, the same for a pre-trained and a random-init
+# encoder: plain AdamW (lr 1e-2 per 32 images, no weight decay) instead of
+# LARS at batch 16384, 500 iterations (10 epochs) with 50 of warm-up and a
+# cosine decay, the whole object kept in view (SimpleResizedCrop and flip).
+# Takes the demo checkpoint converted --to mmpretrain (`make demo-convert`):
+#   mim train mmpretrain configs/demo/vit-mini-p4_1xb32-linear-500it_shapes-objects.py \
+#       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-mini_mmpretrain.pth
 # and from a random-init encoder: --cfg-options model.backbone.init_cfg=None
 _base_ = [
     '../pixmim/benchmarks/vit-base-p16_8xb2048-linear-coslr-90e_in1k.py',
@@ -25,9 +25,14 @@ num_classes = len(_base_.demo_classes)
 
 model = dict(
     backbone=dict(
-        arch='deit-tiny', img_size=64, patch_size=8, out_type='avg_featmap'),
-    neck=dict(input_features=192),
-    head=dict(num_classes=num_classes, in_channels=192))
+        arch=dict(_base_.demo_arch, _delete_=True),  # replaces 'base'
+        img_size=_base_.demo_img_size,
+        patch_size=_base_.demo_patch_size,
+        frozen_stages=_base_.demo_arch['num_layers'],
+        out_type='avg_featmap'),
+    neck=dict(input_features=_base_.demo_arch['embed_dims']),
+    head=dict(
+        num_classes=num_classes, in_channels=_base_.demo_arch['embed_dims']))
 data_preprocessor = dict(num_classes=num_classes)
 
 train_pipeline = _base_.demo_train_pipeline

@@ -1,12 +1,13 @@
 # Mask R-CNN on the demo COCO-format shapes set (`python
-# tools/make_demo_data.py`) for the demo PixMIM / MAE ViT-tiny (patch 8): the
-# COCO config of configs/pixmim/benchmarks/ scaled down to run a few
-# iterations on a CPU (128 px jitter, 4x4 windows, thinner heads, float32).
-# Convert the demo checkpoint first:
-#   python tools/convert_checkpoint.py work_dirs/demo_pixmim/iter_600.pth \
-#       work_dirs/demo_pixmim/vit-tiny_mmdet.pth --to mmdet --trust
-#   mim train mmdet configs/demo/mask-rcnn_vit-tiny-p8_sfp_1xb4-60it_coco-shapes.py \
-#       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-tiny_mmdet.pth
+# tools/make_demo_data.py`) for the demo encoder of `make demo` (ViT-mini,
+# patch 4; _base_/shapes.py): the COCO config of configs/pixmim/benchmarks/
+# scaled down to run a few iterations on a CPU (128 px jitter, 8x8 windows
+# on the 32x32 grid, global attention in blocks 2 and 4, thinner heads,
+# float32). Convert the demo checkpoint first (`make demo-convert`):
+#   python tools/convert_checkpoint.py work_dirs/demo_pixmim/iter_1200.pth \
+#       work_dirs/demo_pixmim/vit-mini_mmdet.pth --to mmdet --trust
+#   mim train mmdet configs/demo/mask-rcnn_vit-mini-p4_sfp_1xb4-60it_coco-shapes.py \
+#       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-mini_mmdet.pth
 _base_ = [
     '../pixmim/benchmarks/mask-rcnn_vit-base-p16_sfp_8xb8-amp-lsj-100e_coco.py',
     './_base_/shapes.py',
@@ -26,18 +27,13 @@ model = dict(
             dict(type='BatchFixedSizePad', size=image_size, pad_mask=True)
         ]),
     backbone=dict(
-        arch=dict(  # DeiT-tiny, the demo pre-training's encoder
-            _delete_=True,
-            embed_dims=192,
-            num_layers=12,
-            num_heads=3,
-            feedforward_channels=768,
-            global_attn_indexes=[2, 5, 8, 11]),
+        arch=dict(_base_.demo_arch, global_attn_indexes=[1, 3], _delete_=True),
         img_size=image_size[0],
-        patch_size=8,
-        window_size=4,
+        patch_size=_base_.demo_patch_size,
+        window_size=8,
         drop_path_rate=0.),
-    neck=dict(in_channels=192, out_channels=channels),
+    neck=dict(
+        in_channels=_base_.demo_arch['embed_dims'], out_channels=channels),
     rpn_head=dict(in_channels=channels, feat_channels=channels),
     roi_head=dict(
         bbox_roi_extractor=dict(out_channels=channels),

@@ -1,11 +1,11 @@
-# The demo fine-tuned ViT-tiny (vit-tiny-p8_1xb32-300it_shapes.py) on the
-# ImageNet-C-style copy of the demo validation split
+# The demo fine-tuned ViT-mini (vit-mini-p4_1xb32-900it_shapes-objects.py)
+# on the ImageNet-C-style copy of the demo object crops' validation split
 # (`python tools/make_demo_data.py --robustness`): 15 corruptions x 5
 # severities. mCE is normalised by the reference errors of
 # reference_errors.json, chance level (7/8) for every corruption: AlexNet's
 # errors have no meaning on these images.
-#   mim test mmpretrain configs/demo/vit-tiny-p8_1xb32-300it_shapes-c.py --checkpoint work_dirs/demo_ft/iter_300.pth
-_base_ = ['./vit-tiny-p8_1xb32-300it_shapes.py']
+#   mim test mmpretrain configs/demo/vit-mini-p4_1xb32-900it_shapes-objects-c.py --checkpoint work_dirs/demo_ft/iter_900.pth
+_base_ = ['./vit-mini-p4_1xb32-900it_shapes-objects.py']
 
 demo_imagenet_c = 'data/demo/imagenet-c'
 test_dataloader = dict(

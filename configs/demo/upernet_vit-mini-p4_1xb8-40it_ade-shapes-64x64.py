@@ -1,11 +1,12 @@
 # UperNet on the demo ADE-layout shapes set (`python tools/make_demo_data.py`)
-# for the demo PixMIM / MAE ViT-tiny (patch 8, 64 px): the ADE20K config of
-# configs/pixmim/benchmarks/ scaled down to run a few iterations on a CPU.
-# Convert the demo checkpoint first:
-#   python tools/convert_checkpoint.py work_dirs/demo_pixmim/iter_600.pth \
-#       work_dirs/demo_pixmim/vit-tiny_mmseg.pth --to mmseg --trust
-#   mim train mmseg configs/demo/upernet_vit-tiny-p8_1xb8-40it_ade-shapes-64x64.py \
-#       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-tiny_mmseg.pth
+# for the demo encoder of `make demo` (ViT-mini, patch 4; _base_/shapes.py):
+# the ADE20K config of configs/pixmim/benchmarks/ scaled down to run a few
+# iterations on a CPU (64 px crops, features of all 4 blocks, thinner
+# heads). Convert the demo checkpoint first (`make demo-convert`):
+#   python tools/convert_checkpoint.py work_dirs/demo_pixmim/iter_1200.pth \
+#       work_dirs/demo_pixmim/vit-mini_mmseg.pth --to mmseg --trust
+#   mim train mmseg configs/demo/upernet_vit-mini-p4_1xb8-40it_ade-shapes-64x64.py \
+#       --cfg-options model.backbone.init_cfg.checkpoint=work_dirs/demo_pixmim/vit-mini_mmseg.pth
 _base_ = [
     '../pixmim/benchmarks/upernet_vit-base-p16_8xb2-amp-160k_ade20k-512x512.py',
     './_base_/shapes.py',
@@ -16,23 +17,28 @@ classes = _base_.demo_classes  # label k + 1 in the maps; 0 is ignored
 crop_size = (64, 64)
 max_iters = 40
 norm_cfg = dict(type='BN', requires_grad=True)  # SyncBN needs a process group
+arch = _base_.demo_arch
+channels = arch['embed_dims']
 
 model = dict(
     data_preprocessor=dict(size=crop_size),
     backbone=dict(
         img_size=crop_size,
-        patch_size=8,
-        embed_dims=192,
-        num_heads=3,
+        patch_size=_base_.demo_patch_size,
+        embed_dims=channels,
+        num_layers=arch['num_layers'],
+        num_heads=arch['num_heads'],
+        mlp_ratio=arch['feedforward_channels'] // channels,
+        out_indices=list(range(arch['num_layers'])),
         drop_path_rate=0.),
-    neck=dict(embed_dim=192, norm_cfg=norm_cfg),
+    neck=dict(embed_dim=channels, norm_cfg=norm_cfg),
     decode_head=dict(
-        in_channels=[192] * 4,
+        in_channels=[channels] * 4,
         channels=64,
         num_classes=len(classes),
         norm_cfg=norm_cfg),
     auxiliary_head=dict(
-        in_channels=192,
+        in_channels=channels,
         channels=32,
         num_classes=len(classes),
         norm_cfg=norm_cfg),
@@ -94,7 +100,7 @@ optim_wrapper = dict(
         weight_decay=0.05,
         fused=True),
     constructor='LayerDecayOptimizerConstructor',
-    paramwise_cfg=dict(num_layers=12, layer_decay_rate=0.75))
+    paramwise_cfg=dict(num_layers=arch['num_layers'], layer_decay_rate=0.75))
 auto_scale_lr = dict(enable=False, base_batch_size=8)  # 1 x 8 images
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=10),
