@@ -24,7 +24,7 @@ FAST = {'test_dataloader.num_workers': 0, 'test_dataloader.batch_size': 64}
 
 
 def demo_checkpoint(path: str, raw: bool = False) -> str:
-    """The demo fine-tuning model (8-way ViT-tiny) with random weights;
+    """The demo fine-tuning model (8-way ViT-mini) with random weights;
     ``raw``: with logger state as a training run saves it (refused by
     weights-only loading)."""
     from mmengine.logging import HistoryBuffer
@@ -87,7 +87,7 @@ def test_head_not_1000_way_is_refused(benchmark, folders, tmp_path):
     config = osp.join(
         ROOT, f'configs/robustness/vit-base-p16_8xb128-coslr-100e_'
         f'{benchmark}.py')
-    tiny = {  # the demo's ViT-tiny, with the benchmark's 1000-way head
+    tiny = {  # a ViT-tiny with the benchmark's 1000-way head
         'model.backbone.arch': 'deit-tiny',
         'model.backbone.img_size': 64,
         'model.backbone.patch_size': 8,
@@ -98,5 +98,6 @@ def test_head_not_1000_way_is_refused(benchmark, folders, tmp_path):
     with pytest.raises(
             ValueError,
             match=f'checkpoint {ckpt}: head.fc.weight has shape '
-            r'\(8, 192\).*1000 classes, the checkpoint 8'):
+            r'\(8, 128\), a 1000-way head of shape \(1000, 192\).*1000 '
+            'classes, the checkpoint 8'):
         evaluate(config, ckpt, str(tmp_path / 'work'), tiny)

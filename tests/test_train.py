@@ -247,9 +247,17 @@ def test_demo_chain_upernet(tmp_path, pretrained):
 
     # the segmentor's encoder starts from the pre-trained weights
     backbone = built_backbone('mmseg', config, converted)
-    for key in ('patch_embed.projection.weight', 'layers.3.attn.qkv.bias',
-                'pos_embed'):
+    for key in ('patch_embed.projection.weight', 'layers.3.attn.qkv.bias'):
         assert torch.equal(backbone[key], state[f'backbone.{key}']), key
+    # the class token's row kept, the 8x8 grid of 32 px interpolated to
+    # the 16x16 patches of the 64 px crops
+    pos_embed = state['backbone.pos_embed']
+    grid = pos_embed[:, 1:].reshape(1, 8, 8, 128).permute(0, 3, 1, 2)
+    grid = F.interpolate(
+        grid, size=(16, 16), mode='bicubic', align_corners=False)
+    expected = torch.cat(
+        [pos_embed[:, :1], grid.flatten(2).transpose(1, 2)], dim=1)
+    torch.testing.assert_close(backbone['pos_embed'], expected)
 
 
 @pytest.mark.parametrize('name', ['linear', 'ft'])

@@ -56,7 +56,7 @@ def evaluate(config: str,
             ``--cfg-options``.
         trust (bool): Unpickle ``checkpoint`` in full and evaluate its
             weights (:func:`weights_only_copy` in ``work_dir``); needed for
-            raw training checkpoints (``iter_300.pth``) under torch >= 2.6.
+            raw training checkpoints (``iter_900.pth``) under torch >= 2.6.
 
     Returns:
         dict: The test metrics.
