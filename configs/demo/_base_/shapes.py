@@ -15,8 +15,8 @@ demo_objects = dict(
     data_root='data/demo/shapes-objects/', metainfo=dict(classes=demo_classes))
 # The encoder `make demo` pre-trains and the demo transfer configs take
 # ("ViT-mini", the study's): 4 blocks, 128 wide, 2 heads of 64, 4x MLP,
-# patch 4 at 32 px (8 x 8 tokens). A fine-tuning step costs a tenth of
-# ViT-tiny's at 64 px, so the demo transfer runs train to convergence in
+# patch 4 at 32 px (8 x 8 tokens): a third of ViT-tiny's depth and two
+# thirds of its width, so the demo transfer runs train to convergence in
 # CPU minutes.
 demo_img_size = 32
 demo_patch_size = 4
