@@ -7,9 +7,9 @@
 # 32 images, weight decay 0.05 except norms, biases and embeddings, no layer
 # decay), 900 iterations (18 epochs) with 90 of warm-up and a cosine decay,
 # cross-entropy without label smoothing, drop path 0.1, the head at torch's
-# default init (MAE's std 2e-5 keeps the encoder's gradient near zero for
-# hundreds of iterations, longer than this run can spare), the whole object
-# kept in view (SimpleResizedCrop and flip; no RandAugment, mixup, cutmix or
+# default init (MAE's std 2e-5 starts the logits, and with them the
+# encoder's gradient, near zero: ImageNet's 100 epochs can afford that
+# slow start, 18 demo epochs cannot), the whole object kept in view (SimpleResizedCrop and flip; no RandAugment, mixup, cutmix or
 # random erasing, which a 32 px, 8-class set does not bear at this length).
 # Takes the demo checkpoint converted --to mmpretrain (`make demo-convert`):
 #   mim train mmpretrain configs/demo/vit-mini-p4_1xb32-900it_shapes-objects.py \
